@@ -1,0 +1,34 @@
+import type { Db } from '../db/schema.ts';
+
+export async function findAbsence(db: Db, userId: string) {
+  return db
+    .selectFrom('absenceNotices')
+    .select(['message', 'until'])
+    .where('userId', '=', userId)
+    .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', new Date())]))
+    .executeTakeFirst();
+}
+
+export async function upsertAbsence(db: Db, userId: string, message: string, until: Date | null): Promise<void> {
+  await db
+    .insertInto('absenceNotices')
+    .values({ userId, message, until })
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ message, until, updatedAt: new Date() }))
+    .execute();
+}
+
+export async function deleteAbsence(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('absenceNotices').where('userId', '=', userId).execute();
+}
+
+/** Which of these users are absent right now (used to skip new-enquiry e-mails). */
+export async function absentUserIds(db: Db, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('absenceNotices')
+    .select('userId')
+    .where('userId', 'in', userIds)
+    .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', new Date())]))
+    .execute();
+  return new Set(rows.map((row) => row.userId));
+}

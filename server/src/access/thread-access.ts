@@ -1,0 +1,105 @@
+import type { Actor } from '../context.ts';
+import type { Db, Trx } from '../db/schema.ts';
+import { Errors } from '../errors.ts';
+import type { ThreadStatus } from '../threads/table.ts';
+
+/** How the actor is related to a thread; decides every permission below. */
+export type ThreadRelation = 'seeker' | 'assigned' | 'agency' | 'team';
+
+export type ThreadPermission = 'read' | 'write' | 'manage';
+
+/** The facts the rules need, read in one query together with the thread. */
+export interface ThreadAccessRow {
+  id: string;
+  seekerId: string;
+  agencyId: string;
+  topicId: string;
+  counsellorId: string | null;
+  status: ThreadStatus;
+  currentEpoch: number;
+  rekeyRequired: boolean;
+  lastSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+  isTeam: boolean;
+  memberId: string | null;
+  isAgencyAdmin: boolean | null;
+}
+
+export interface ThreadAccess {
+  thread: ThreadAccessRow;
+  relation: ThreadRelation;
+}
+
+/**
+ * The one rule of who may see a thread: its seeker; the agency's counsellors while it is a
+ * first enquiry; after the claim the assigned counsellor, plus the team in a team agency.
+ * Admins and everyone else: nobody.
+ */
+export function relationTo(actor: Actor, thread: ThreadAccessRow): ThreadRelation | null {
+  if (actor.role === 'seeker') return thread.seekerId === actor.id ? 'seeker' : null;
+  if (actor.role !== 'counsellor' || thread.memberId === null) return null;
+  if (thread.counsellorId === actor.id) return 'assigned';
+  if (thread.status === 'enquiry') return 'agency';
+  return thread.isTeam ? 'team' : null;
+}
+
+const ALLOWED: Record<ThreadPermission, ReadonlySet<ThreadRelation>> = {
+  read: new Set(['seeker', 'assigned', 'agency', 'team']),
+  // Counsellors claim an enquiry before they write to it.
+  write: new Set(['seeker', 'assigned', 'team']),
+  manage: new Set(['assigned', 'team']),
+};
+
+/** Loads a thread with the actor's membership facts; `lock` takes the row lock (needs a transaction). */
+export async function loadThreadForActor(
+  db: Db | Trx,
+  actorId: string,
+  threadId: string,
+  lock = false,
+): Promise<ThreadAccessRow | undefined> {
+  let query = db
+    .selectFrom('threads as t')
+    .innerJoin('agencies as a', 'a.id', 't.agencyId')
+    .leftJoin('agencyMembers as m', (join) => join.onRef('m.agencyId', '=', 't.agencyId').on('m.userId', '=', actorId))
+    .select([
+      't.id',
+      't.seekerId',
+      't.agencyId',
+      't.topicId',
+      't.counsellorId',
+      't.status',
+      't.currentEpoch',
+      't.rekeyRequired',
+      't.lastSeq',
+      't.createdAt',
+      't.updatedAt',
+      'a.isTeam',
+      'm.userId as memberId',
+      'm.isAgencyAdmin',
+    ])
+    .where('t.id', '=', threadId);
+  // FOR UPDATE cannot lock the nullable side of the outer join, so only the thread row is locked.
+  if (lock) query = query.forUpdate('t');
+  return query.executeTakeFirst();
+}
+
+/**
+ * First line of every thread operation. "Does not exist" and "not yours" give the same 404,
+ * so ids cannot be probed across agencies.
+ */
+export async function requireThreadAccess(
+  db: Db | Trx,
+  actor: Actor,
+  threadId: string,
+  permission: ThreadPermission,
+  lock = false,
+): Promise<ThreadAccess> {
+  const thread = await loadThreadForActor(db, actor.id, threadId, lock);
+  const relation = thread ? relationTo(actor, thread) : null;
+  if (!thread || !relation) throw Errors.THREAD_NOT_FOUND();
+  if (!ALLOWED[permission].has(relation)) {
+    throw permission === 'write' ? Errors.THREAD_WRITE_FORBIDDEN() : Errors.THREAD_NOT_FOUND();
+  }
+  return { thread, relation };
+}

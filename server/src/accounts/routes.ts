@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox';
+import { actorOf, bearerToken } from '../plugins/auth.ts';
+import { withErrors } from '../common/schemas.ts';
+import { authRateLimit, type App } from '../common/route-types.ts';
+import * as schemas from './schemas.ts';
+import * as service from './service.ts';
+
+const tags = ['accounts'];
+
+export default async function accountsRoutes(app: App): Promise<void> {
+  app.get('/v1/auth/prelogin', {
+    schema: { tags, querystring: schemas.PreloginQuery, response: withErrors({ 200: schemas.PreloginResponse }) },
+    config: authRateLimit(app),
+    handler: (request) => service.prelogin(app.ctx, request.query.username),
+  });
+
+  app.post('/v1/auth/register', {
+    schema: { tags, body: schemas.RegisterBody, response: withErrors({ 201: schemas.SessionResponse }) },
+    config: authRateLimit(app),
+    handler: async (request, reply) => reply.status(201).send(await service.registerSeeker(app.ctx, request.body)),
+  });
+
+  app.post('/v1/auth/anonymous', {
+    schema: { tags, body: schemas.AnonymousBody, response: withErrors({ 201: schemas.SessionResponse }) },
+    config: authRateLimit(app),
+    handler: async (request, reply) => reply.status(201).send(await service.registerAnonymous(app.ctx, request.body)),
+  });
+
+  app.post('/v1/auth/login', {
+    schema: { tags, body: schemas.LoginBody, response: withErrors({ 200: schemas.LoginResponse }) },
+    config: authRateLimit(app),
+    handler: (request) => service.login(app.ctx, request.body),
+  });
+
+  app.post('/v1/auth/activate', {
+    schema: { tags, body: schemas.ActivateBody, response: withErrors({ 201: schemas.SessionResponse }) },
+    config: authRateLimit(app),
+    handler: async (request, reply) => reply.status(201).send(await service.activate(app.ctx, request.body)),
+  });
+
+  app.post('/v1/auth/logout', {
+    schema: { tags, response: withErrors({ 204: Type.Null() }) },
+    preHandler: app.authenticate(),
+    handler: async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      if (token) await service.logout(app.ctx, token);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/v1/me', {
+    schema: { tags, response: withErrors({ 200: schemas.Me }) },
+    preHandler: app.authenticate(),
+    handler: (request) => service.me(app.ctx, actorOf(request)),
+  });
+
+  app.delete('/v1/me', {
+    schema: { tags, response: withErrors({ 204: Type.Null() }) },
+    preHandler: app.authenticate(),
+    handler: async (request, reply) => {
+      await service.deleteAccount(app.ctx, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The one error catalogue. Every stable code lives here, grouped by domain.
+ * Codes are part of the API: a retired code is never reused.
+ */
+
+/** An error with an HTTP status and a stable machine-readable code. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  constructor(code: string, statusCode: number, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/** Factory for one catalogue entry; `%s` in the template is filled from the arguments in order. */
+export type ErrorFactory = ((...args: string[]) => AppError) & { code: string; statusCode: number };
+
+function createError(code: string, statusCode: number, template: string): ErrorFactory {
+  const factory = (...args: string[]): AppError => {
+    let i = 0;
+    const message = template.replace(/%s/g, () => args[i++] ?? '');
+    return new AppError(code, statusCode, message);
+  };
+  return Object.assign(factory, { code, statusCode });
+}
+
+export const Errors = {
+  // -- generic --
+  VALIDATION_FAILED: createError('VALIDATION_FAILED', 400, 'Request is invalid: %s'),
+  NOT_FOUND: createError('NOT_FOUND', 404, 'Route not found'),
+  RATE_LIMITED: createError('RATE_LIMITED', 429, 'Too many requests, retry in %s'),
+  PAYLOAD_TOO_LARGE: createError('PAYLOAD_TOO_LARGE', 413, 'Request body is too large'),
+  UNSUPPORTED_MEDIA_TYPE: createError('UNSUPPORTED_MEDIA_TYPE', 415, 'Content type is not supported'),
+  DATABASE_UNAVAILABLE: createError('DATABASE_UNAVAILABLE', 503, 'The database is unavailable, retry later'),
+
+  // -- accounts --
+  AUTH_REQUIRED: createError('AUTH_REQUIRED', 401, 'A valid bearer token is required'),
+  AUTH_INVALID_CREDENTIALS: createError('AUTH_INVALID_CREDENTIALS', 401, 'Username or password is wrong'),
+  FORBIDDEN_ROLE: createError('FORBIDDEN_ROLE', 403, 'This action needs the %s role'),
+  USERNAME_TAKEN: createError('USERNAME_TAKEN', 409, 'The username is already taken'),
+  ACTIVATION_CODE_INVALID: createError('ACTIVATION_CODE_INVALID', 404, 'The activation code is unknown or already used'),
+  LINK_CODE_INVALID: createError('LINK_CODE_INVALID', 404, 'The registration link is unknown'),
+  ACCOUNT_NOT_DELETABLE: createError('ACCOUNT_NOT_DELETABLE', 409, 'Only seekers delete their own account; staff accounts are removed by an admin'),
+  USER_NOT_FOUND: createError('USER_NOT_FOUND', 404, 'User not found'),
+
+  // -- agencies --
+  TOPIC_NOT_FOUND: createError('TOPIC_NOT_FOUND', 404, 'Topic not found'),
+  AGENCY_NOT_FOUND: createError('AGENCY_NOT_FOUND', 404, 'Agency not found'),
+  AGENCY_NOT_SERVING_TOPIC: createError('AGENCY_NOT_SERVING_TOPIC', 409, 'The agency does not serve this topic'),
+  AGENCY_HAS_NO_COUNSELLORS: createError('AGENCY_HAS_NO_COUNSELLORS', 409, 'The agency has no active counsellor yet'),
+  POSTCODE_RANGE_INVALID: createError('POSTCODE_RANGE_INVALID', 400, 'Postcode range start must not be after its end'),
+  MEMBERSHIP_EXISTS: createError('MEMBERSHIP_EXISTS', 409, 'The counsellor is already a member of this agency'),
+  MEMBERSHIP_NOT_FOUND: createError('MEMBERSHIP_NOT_FOUND', 404, 'The counsellor is not a member of this agency'),
+  NOT_A_COUNSELLOR: createError('NOT_A_COUNSELLOR', 409, 'Only counsellors can be agency members'),
+
+  // -- threads --
+  THREAD_NOT_FOUND: createError('THREAD_NOT_FOUND', 404, 'Thread not found'),
+  THREAD_ALREADY_CLAIMED: createError('THREAD_ALREADY_CLAIMED', 409, 'The enquiry was already claimed by another counsellor'),
+  THREAD_NOT_AN_ENQUIRY: createError('THREAD_NOT_AN_ENQUIRY', 409, 'The thread is not a first enquiry'),
+  THREAD_READERS_CHANGED: createError('THREAD_READERS_CHANGED', 409, 'Key envelopes must address exactly the current readers: %s'),
+  THREAD_EPOCH_CONFLICT: createError('THREAD_EPOCH_CONFLICT', 409, 'Epoch %s is not the next epoch of this thread'),
+  THREAD_REKEY_REQUIRED: createError('THREAD_REKEY_REQUIRED', 409, 'The readership changed; start a new key epoch before sending'),
+  THREAD_STATUS_CONFLICT: createError('THREAD_STATUS_CONFLICT', 409, 'The thread cannot go from %s to %s'),
+  THREAD_WRITE_FORBIDDEN: createError('THREAD_WRITE_FORBIDDEN', 403, 'Claim the enquiry before writing to it'),
+  ENVELOPE_EPOCH_UNKNOWN: createError('ENVELOPE_EPOCH_UNKNOWN', 409, 'Epoch %s does not exist in this thread'),
+
+  // -- messages --
+  MESSAGE_EPOCH_STALE: createError('MESSAGE_EPOCH_STALE', 409, 'The message uses epoch %s but the thread is at epoch %s'),
+  MESSAGE_DUPLICATE_ID: createError('MESSAGE_DUPLICATE_ID', 409, 'This client message id was already used for a different message'),
+} as const;
+
+export type ErrorCode = keyof typeof Errors;

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { requireThreadAccess } from '../access/thread-access.ts';
+import { fromB64, toB64 } from '../common/bytes.ts';
+import { publishAll, type Actor, type ServiceContext } from '../context.ts';
+import type { Trx } from '../db/schema.ts';
+import type { DomainEvent } from '../realtime/events.ts';
+import { Errors } from '../errors.ts';
+import { recordTeamAccess } from '../threads/access-log.ts';
+import * as repo from './repository.ts';
+import type { HistoryInput, MessageViewType, NewMessageInput } from './schemas.ts';
+import type { MessageRow } from './table.ts';
+
+export function messageView(row: MessageRow): MessageViewType {
+  return {
+    id: row.id,
+    threadId: row.threadId,
+    seq: row.seq,
+    senderId: row.senderId,
+    epoch: row.epoch,
+    clientMessageId: row.clientMessageId,
+    nonce: toB64(row.nonce),
+    ciphertext: toB64(row.ciphertext),
+    signature: toB64(row.signature),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+/** Inserts a message on a thread whose row the caller has locked; numbers it with the next seq. */
+export async function storeMessage(trx: Trx, threadId: string, senderId: string, input: NewMessageInput): Promise<MessageRow> {
+  const seq = await repo.allocateSeq(trx, threadId);
+  return repo.insertMessage(trx, {
+    id: randomUUID(),
+    threadId,
+    seq,
+    senderId,
+    epoch: input.epoch,
+    clientMessageId: input.clientMessageId,
+    ciphertext: fromB64(input.ciphertext),
+    nonce: fromB64(input.nonce),
+    signature: fromB64(input.signature),
+  });
+}
+
+/**
+ * Stores an encrypted message and answers only after the commit. A retry with the same client
+ * message id returns the stored message instead of storing a second one.
+ */
+export async function sendMessage(
+  ctx: ServiceContext,
+  actor: Actor,
+  threadId: string,
+  input: NewMessageInput,
+): Promise<{ message: MessageViewType; created: boolean }> {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    // The row lock serialises senders of one thread: seq allocation and the duplicate check are race-free.
+    const { thread, relation } = await requireThreadAccess(trx, actor, threadId, 'write', true);
+    const existing = await repo.findMessageByClientId(trx, threadId, input.clientMessageId);
+    if (existing) {
+      const same = existing.senderId === actor.id && sameBytes(existing.ciphertext, fromB64(input.ciphertext));
+      if (!same) throw Errors.MESSAGE_DUPLICATE_ID();
+      return { row: existing, created: false, events: [] as DomainEvent[] };
+    }
+    if (thread.rekeyRequired) throw Errors.THREAD_REKEY_REQUIRED();
+    if (input.epoch !== thread.currentEpoch) {
+      throw Errors.MESSAGE_EPOCH_STALE(String(input.epoch), String(thread.currentEpoch));
+    }
+    const row = await storeMessage(trx, threadId, actor.id, input);
+    if (relation === 'team') {
+      await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'write' });
+    }
+    const events: DomainEvent[] = [
+      {
+        type: 'message.created',
+        payload: { threadId, agencyId: thread.agencyId, seq: row.seq, messageId: row.id, senderId: actor.id },
+      },
+    ];
+    if (thread.status === 'closed' || thread.status === 'archived') {
+      events.push({ type: 'thread.status', payload: { threadId, agencyId: thread.agencyId, status: 'active' } });
+    }
+    return { row, created: true, events };
+  });
+  await publishAll(ctx, outcome.events);
+  return { message: messageView(outcome.row), created: outcome.created };
+}
+
+/** A page of ciphertexts in sequence order; opening it through the team view is logged. */
+export async function history(ctx: ServiceContext, actor: Actor, threadId: string, input: HistoryInput) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { thread, relation } = await requireThreadAccess(trx, actor, threadId, 'read');
+    if (relation === 'team') {
+      await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'read' });
+    }
+    const rows = await repo.listMessages(trx, threadId, {
+      afterSeq: input.afterSeq ?? null,
+      beforeSeq: input.beforeSeq ?? null,
+      limit: input.limit ?? 100,
+    });
+    return { messages: rows.map(messageView), lastSeq: thread.lastSeq };
+  });
+}

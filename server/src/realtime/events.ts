@@ -1,0 +1,19 @@
+/**
+ * Domain events, published after the Postgres commit. They carry ids and sequence numbers,
+ * never content, so the bus (and Redis) only ever sees metadata.
+ */
+export interface DomainEvents {
+  'thread.created': { threadId: string; agencyId: string; seekerId: string; counsellorId: string | null };
+  'thread.claimed': { threadId: string; agencyId: string; seekerId: string; counsellorId: string };
+  'thread.status': { threadId: string; agencyId: string; status: string };
+  'thread.epoch': { threadId: string; agencyId: string; epoch: number };
+  'message.created': { threadId: string; agencyId: string; seq: number; messageId: string; senderId: string };
+  'membership.changed': { agencyId: string; userId: string; change: 'added' | 'removed' };
+}
+
+export type DomainEventName = keyof DomainEvents;
+
+/** One event on the wire between instances. */
+export type DomainEvent = {
+  [K in DomainEventName]: { type: K; payload: DomainEvents[K] };
+}[DomainEventName];

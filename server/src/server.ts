@@ -1,0 +1,52 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { loggerOptions } from './logger.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The process entry point: configuration, migrations, listen, graceful shutdown. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
+  const app = await buildApp({ config, database, logger: loggerOptions(config) });
+  const migration = await migrateToLatest(database.db);
+  for (const result of migration.results) {
+    app.log.info({ migration: result.migrationName, status: result.status }, 'migrate | result');
+  }
+  if (migration.error) {
+    app.log.fatal({ err: migration.error }, 'migrate | failed, refusing to start');
+    await database.close();
+    process.exit(1);
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutdown | closing');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ database: database.kind, bus: config.redisUrl ? 'redis' : 'memory' }, 'start | ready');
+}
+
+await main();
