@@ -9,6 +9,7 @@
 //   node sfu/worker/build-worker.mjs            build (or reuse cached) worker
 //   node sfu/worker/build-worker.mjs --check    is the cached worker usable?
 //   node sfu/worker/build-worker.mjs --force    rebuild even if cached
+//   node sfu/worker/build-worker.mjs --check-prereqs   only check build prerequisites
 //
 // Other flags: --jobs N, --quiet (tool output only to the log file),
 // --keep-build (keep the copied sources and meson build dir after success),
@@ -332,8 +333,12 @@ async function checkPrerequisites({ noPip }) {
 	const missing = []; // { what, apt }
 	const found = {};
 
-	const cxx = findTool('CXX', ['c++', 'g++', 'clang++']);
+	let cxx = findTool('CXX', ['c++', 'g++', 'clang++']);
 	if (!cxx) missing.push({ what: 'a C++17 compiler (c++/g++/clang++, or set CXX)', apt: 'g++' });
+	else if (!headerCompiles(cxx, 'optional', [])) {
+		missing.push({ what: `C++ compiler '${cxx}' cannot preprocess a C++17 <optional> include`, apt: 'g++' });
+		cxx = null; // header checks below would only repeat this failure
+	}
 	const cc = findTool('CC', ['cc', 'gcc', 'clang']);
 	if (!cc) missing.push({ what: 'a C compiler (cc/gcc/clang, or set CC)', apt: 'gcc' });
 	found.cxx = cxx;
@@ -605,10 +610,11 @@ async function build({ version, cacheDir, bin, jobs, keepBuild, found }) {
 // CLI.
 
 function parseArgs(argv) {
-	const opts = { check: false, force: false, quiet: false, keepBuild: false, noPip: false, jobs: null, help: false };
+	const opts = { check: false, checkPrereqs: false, force: false, quiet: false, keepBuild: false, noPip: false, jobs: null, help: false };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--check') opts.check = true;
+		else if (a === '--check-prereqs') opts.checkPrereqs = true;
 		else if (a === '--force') opts.force = true;
 		else if (a === '--quiet' || a === '-q') opts.quiet = true;
 		else if (a === '--keep-build') opts.keepBuild = true;
@@ -630,12 +636,12 @@ async function main(argv) {
 		opts = parseArgs(argv);
 	} catch (err) {
 		log(err.message);
-		log('usage: node sfu/worker/build-worker.mjs [--check] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]');
+		log('usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]');
 		return EXIT_USAGE;
 	}
 	if (opts.help) {
 		process.stderr.write(
-			'usage: node sfu/worker/build-worker.mjs [--check] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]\n' +
+			'usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]\n' +
 				'Builds node_modules/mediasoup\'s C++ worker offline against system libraries.\n' +
 				'See sfu/worker/README.md.\n',
 		);
@@ -663,7 +669,7 @@ async function main(argv) {
 		return EXIT_FAIL;
 	}
 
-	if (!opts.force) {
+	if (!opts.force && !opts.checkPrereqs) {
 		const probe = probeWorker(bin);
 		if (probe.ok) {
 			log(`using cached mediasoup-worker ${version}`);
@@ -673,12 +679,16 @@ async function main(argv) {
 		if (fs.existsSync(bin)) log(`cached binary is not usable (${probe.reason}); rebuilding`);
 	}
 
-	log(`building mediasoup-worker ${version} from node_modules/mediasoup/worker against system libraries`);
+	if (!opts.checkPrereqs) log(`building mediasoup-worker ${version} from node_modules/mediasoup/worker against system libraries`);
 	log('checking prerequisites');
 	const { missing, found } = await checkPrerequisites({ noPip: opts.noPip });
 	if (missing.length) {
 		reportMissing(missing, version);
 		return EXIT_PREREQ;
+	}
+	if (opts.checkPrereqs) {
+		log(`prerequisites OK; meson ${vstr(found.meson.version)} via ${found.meson.route}`);
+		return EXIT_OK;
 	}
 	log(
 		`found: ${Object.entries(found.libs)

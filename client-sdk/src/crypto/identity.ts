@@ -62,8 +62,11 @@ export function unwrapIdentity(backup: KeyBackup, wrapKey: Uint8Array, username:
     throw new CryptoError(CryptoFailure.BACKUP_LOCKED, 'The key backup could not be opened');
   }
   const signLength = sodium.crypto_sign_SECRETKEYBYTES;
-  const signSecretKey = plaintext.slice(0, signLength);
-  const boxSecretKey = plaintext.slice(signLength);
+  return identityFromSecrets(plaintext.slice(0, signLength), plaintext.slice(signLength));
+}
+
+/** Rebuilds a full identity from the two secret keys. */
+export function identityFromSecrets(signSecretKey: Uint8Array, boxSecretKey: Uint8Array): Identity {
   return {
     signSecretKey,
     signPublicKey: sodium.crypto_sign_ed25519_sk_to_pk(signSecretKey),

@@ -22,6 +22,8 @@ export interface ThreadAccessRow {
   createdAt: Date;
   updatedAt: Date;
   isTeam: boolean;
+  seekerSignPublicKey: Uint8Array | null;
+  seekerBoxPublicKey: Uint8Array | null;
   memberId: string | null;
   isAgencyAdmin: boolean | null;
 }
@@ -61,6 +63,7 @@ export async function loadThreadForActor(
   let query = db
     .selectFrom('threads as t')
     .innerJoin('agencies as a', 'a.id', 't.agencyId')
+    .innerJoin('users as s', 's.id', 't.seekerId')
     .leftJoin('agencyMembers as m', (join) => join.onRef('m.agencyId', '=', 't.agencyId').on('m.userId', '=', actorId))
     .select([
       't.id',
@@ -75,6 +78,8 @@ export async function loadThreadForActor(
       't.createdAt',
       't.updatedAt',
       'a.isTeam',
+      's.signPublicKey as seekerSignPublicKey',
+      's.boxPublicKey as seekerBoxPublicKey',
       'm.userId as memberId',
       'm.isAgencyAdmin',
     ])

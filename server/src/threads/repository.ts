@@ -126,12 +126,15 @@ const SUMMARY_COLUMNS = [
   'threads.createdAt',
   'threads.updatedAt',
   'agencies.isTeam',
+  'seekers.signPublicKey as seekerSignPublicKey',
+  'seekers.boxPublicKey as seekerBoxPublicKey',
 ] as const;
 
 export async function listThreadsOfSeeker(db: Db, seekerId: string, limit: number) {
   return db
     .selectFrom('threads')
     .innerJoin('agencies', 'agencies.id', 'threads.agencyId')
+    .innerJoin('users as seekers', 'seekers.id', 'threads.seekerId')
     .select(SUMMARY_COLUMNS)
     .where('threads.seekerId', '=', seekerId)
     .orderBy('threads.updatedAt', 'desc')
@@ -149,6 +152,7 @@ export async function listThreadsOfCounsellor(
   let query = db
     .selectFrom('threads')
     .innerJoin('agencies', 'agencies.id', 'threads.agencyId')
+    .innerJoin('users as seekers', 'seekers.id', 'threads.seekerId')
     .select(SUMMARY_COLUMNS)
     .where('threads.agencyId', 'in', (eb) =>
       eb.selectFrom('agencyMembers').select('agencyMembers.agencyId').where('agencyMembers.userId', '=', counsellorId),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Ciphertext, Nonce, SealedKey, Signature, Timestamp, UserKeys, Uuid } from '../common/schemas.ts';
+import { Ciphertext, Nonce, PublicKey, SealedKey, Signature, Timestamp, UserKeys, Uuid } from '../common/schemas.ts';
 
 export const ThreadStatusSchema = Type.Union([
   Type.Literal('enquiry'),
@@ -53,6 +53,9 @@ export const ThreadSummary = Type.Object({
   counsellorId: Type.Union([Uuid, Type.Null()]),
   status: ThreadStatusSchema,
   isTeam: Type.Boolean(),
+  /** The seeker's identity, so a counsellor can seal the claimed epoch from the inbox listing alone. */
+  seekerSignPublicKey: PublicKey,
+  seekerBoxPublicKey: PublicKey,
   currentEpoch: Type.Integer(),
   rekeyRequired: Type.Boolean(),
   lastSeq: Type.Integer(),

@@ -39,6 +39,8 @@ function summaryView(row: Omit<ThreadAccessRow, 'memberId' | 'isAgencyAdmin'>): 
     counsellorId: row.counsellorId,
     status: row.status,
     isTeam: row.isTeam,
+    seekerSignPublicKey: toB64(row.seekerSignPublicKey as Uint8Array),
+    seekerBoxPublicKey: toB64(row.seekerBoxPublicKey as Uint8Array),
     currentEpoch: row.currentEpoch,
     rekeyRequired: row.rekeyRequired,
     lastSeq: row.lastSeq,

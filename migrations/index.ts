@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026_11_24_1000_initial.ts';
+
+/**
+ * Every migration, by name. Names sort by their date prefix; a static list (rather than a
+ * folder scan) works the same under tsx, vitest and a bundler.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_24_1000_initial': initial,
+};
