@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CryptoError, CryptoFailure } from '../../../client-sdk/src/index.ts';
+import { generateIdentity } from '../../../client-sdk/src/crypto/identity.ts';
+import { newSeeker, startServer, type TestServer } from '../helpers/server.ts';
+import { buildWorld, type World } from '../helpers/world.ts';
+
+describe('identity key pinning', () => {
+  let server: TestServer;
+  let world: World;
+  beforeAll(async () => {
+    server = await startServer('pglite');
+    world = await buildWorld(server);
+  });
+  afterAll(async () => server?.close());
+
+  it('should report a changed peer key and send nothing until the user accepts it', async () => {
+    const [b1] = world.solo.counsellors;
+    const seeker = await newSeeker(server);
+    const thread = await seeker.createEnquiry({ topicId: world.topic.id, agencyId: world.solo.id, text: 'hello' });
+    await b1.claim(thread.id);
+    await seeker.sendMessage(thread.id, 'pinned now');
+    const changes: string[] = [];
+    seeker.onIdentityKeyChanged((change) => changes.push(change.userId));
+
+    // A malicious server swaps b1's public keys for keys it controls.
+    const evil = generateIdentity();
+    await server.db.database.db
+      .updateTable('users')
+      .set({ signPublicKey: evil.signPublicKey, boxPublicKey: evil.boxPublicKey })
+      .where('id', '=', b1.userId)
+      .execute();
+    await server.db.database.db.updateTable('threads').set({ rekeyRequired: true }).where('id', '=', thread.id).execute();
+    const countBefore = (await seeker.history(thread.id)).lastSeq;
+
+    const error = await seeker.sendMessage(thread.id, 'must not be sent').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CryptoError);
+    expect((error as CryptoError).failure).toBe(CryptoFailure.IDENTITY_KEY_CHANGED);
+    expect(changes).toEqual([b1.userId]);
+    expect((await seeker.history(thread.id)).lastSeq).toBe(countBefore);
+
+    // After explicit acceptance (the user compared safety numbers) sending works again.
+    await seeker.acceptIdentityKey(b1.userId);
+    await seeker.sendMessage(thread.id, 'accepted');
+    expect((await seeker.history(thread.id)).lastSeq).toBe(countBefore + 1);
+  });
+});
