@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_24_1000_initial.ts';
+import * as notifications from './2026_11_24_1200_notifications.ts';
 
 /**
  * Every migration, by name. Names sort by their date prefix; a static list (rather than a
@@ -7,4 +8,5 @@ import * as initial from './2026_11_24_1000_initial.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_24_1000_initial': initial,
+  '2026_11_24_1200_notifications': notifications,
 };

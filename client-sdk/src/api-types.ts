@@ -8,6 +8,7 @@ import type * as agencies from '../../server/src/agencies/schemas.ts';
 import type * as messages from '../../server/src/messages/schemas.ts';
 import type * as threads from '../../server/src/threads/schemas.ts';
 import type * as absences from '../../server/src/absences/schemas.ts';
+import type * as notifications from '../../server/src/notifications/schemas.ts';
 
 export type Me = Static<typeof accounts.Me>;
 export type SessionResponse = Static<typeof accounts.SessionResponse>;
@@ -32,3 +33,4 @@ export type ListThreadsQuery = Static<typeof threads.ListThreadsQuery>;
 export type MessageView = Static<typeof messages.MessageView>;
 export type HistoryPage = Static<typeof messages.HistoryPage>;
 export type AbsenceView = Static<typeof absences.AbsenceView>;
+export type NotificationView = Static<typeof notifications.NotificationView>;

@@ -13,6 +13,7 @@ import type {
   LoginResponse,
   Me,
   MessageView,
+  NotificationView,
   PreloginResponse,
   SessionResponse,
   StaffCreated,
@@ -39,6 +40,8 @@ import { MemoryPinStore, type KeyPinStore } from './key-pins.ts';
 import { PeerKeyBook, type IdentityChangeListener, type PeerKeys } from './peer-keys.ts';
 import { decodeBody, encodeBody } from './plaintext.ts';
 import { ApiError, HttpTransport } from './transport/http.ts';
+import { RealtimeConnection, type WebSocketConstructor } from './transport/realtime.ts';
+import { LiveSession } from './live-session.ts';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -519,6 +522,39 @@ export class CounselClient {
 
   async adminRemoveMember(agencyId: string, userId: string): Promise<void> {
     await this.#http.request('DELETE', `/v1/admin/agencies/${agencyId}/members/${userId}`);
+  }
+
+  // -- real time --
+
+  /**
+   * Opens the WebSocket. Messages of tracked threads arrive decrypted, exactly once and in
+   * order, also across reconnects; `track(threadId, lastSeq)` resumes from a position.
+   */
+  connectRealtime(options: { WebSocket?: WebSocketConstructor; reconnectDelayMs?: number } = {}): LiveSession {
+    const url = new URL('/v1/ws', this.#http.baseUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const connection = new RealtimeConnection({
+      url: url.toString(),
+      token: this.#http.token ?? '',
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      ...(options.reconnectDelayMs ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+    });
+    return new LiveSession(connection, (threadId, messages) => this.decryptMessages(threadId, messages));
+  }
+
+  async listNotifications(unreadOnly = false): Promise<NotificationView[]> {
+    const result = await this.#http.request<{ notifications: NotificationView[] }>('GET', '/v1/notifications', {
+      query: { unreadOnly: unreadOnly ? 'true' : undefined },
+    });
+    return result.notifications;
+  }
+
+  async markNotificationRead(id: string): Promise<void> {
+    await this.#http.request('POST', `/v1/notifications/${id}/read`);
+  }
+
+  async presence(agencyId: string): Promise<number> {
+    return (await this.#http.request<{ online: number }>('GET', `/v1/agencies/${agencyId}/presence`)).online;
   }
 
   /** Raw transport, for callers that need a route the SDK does not wrap yet. */

@@ -5,3 +5,5 @@ export { CryptoError, CryptoFailure } from './crypto/failures.ts';
 export { MemoryPinStore, type KeyPinStore } from './key-pins.ts';
 export { safetyNumber, identityFingerprint } from './crypto/safety-number.ts';
 export type * from './api-types.ts';
+export { LiveSession } from './live-session.ts';
+export { RealtimeConnection, type RealtimeEvent, type WebSocketConstructor } from './transport/realtime.ts';

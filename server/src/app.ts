@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
-import type { Redis } from 'ioredis';
+import websocket from '@fastify/websocket';
 import absencesRoutes from './absences/routes.ts';
 import accountsRoutes from './accounts/routes.ts';
 import { expireAnonymous } from './accounts/service.ts';
@@ -23,19 +23,29 @@ import authPlugin from './plugins/auth.ts';
 import errorsPlugin from './plugins/errors.ts';
 import type { EventBus } from './realtime/bus.ts';
 import { MemoryBus } from './realtime/memory-bus.ts';
+import { RedisBus } from './realtime/redis-bus.ts';
+import { RealtimeHub } from './realtime/hub.ts';
+import { MemoryPresence, RedisPresence } from './realtime/presence.ts';
+import { realtimeRoutes } from './realtime/routes.ts';
+import { Mailer } from './notifications/mailer.ts';
+import notificationsRoutes from './notifications/routes.ts';
 import threadsRoutes from './threads/routes.ts';
 
 export interface BuildOptions {
   config: Config;
   /** An open, migrated database. The app does not close it: its owner does. */
   database: Database;
-  /** Fan-out bus; defaults to the in-process bus. The app closes it on shutdown. */
+  /** Fan-out bus; by default Redis when `config.redisUrl` is set, else in-process. Closed with the app. */
   bus?: EventBus;
-  /** Shared Redis connection for rate limits across instances. */
-  redis?: Redis | null;
   logger?: FastifyServerOptions['logger'];
   /** How often idle anonymous seekers are swept; 0 disables the timer (tests call it directly). */
   anonymousSweepMs?: number;
+  /** WebSocket heartbeat: a connection that misses one ping round is closed. */
+  heartbeatMs?: number;
+}
+
+function defaultBus(config: Config): EventBus {
+  return config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
 }
 
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -51,8 +61,13 @@ export async function buildApp(options: BuildOptions) {
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const bus = options.bus ?? new MemoryBus();
+  const bus = options.bus ?? defaultBus(config);
+  const redis = bus instanceof RedisBus ? bus.client : null;
   const ctx: ServiceContext = { db: options.database.db, bus, config, log: app.log };
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const presence = redis ? new RedisPresence(redis, heartbeatMs * 3) : new MemoryPresence();
+  const hub = new RealtimeHub(ctx, presence, { heartbeatMs, authTimeoutMs: 10_000 });
+  if (bus instanceof RedisBus) bus.onRecovered(() => hub.resyncAll());
 
   await app.register(
     fp(
@@ -67,7 +82,8 @@ export async function buildApp(options: BuildOptions) {
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(rateLimit, {
     global: false,
-    ...(options.redis ? { redis: options.redis, nameSpace: 'counsel-rl:' } : {}),
+    // Shared buckets across instances; if Redis is down the limiter lets requests through.
+    ...(redis ? { redis, nameSpace: 'counsel-rl:', skipOnError: true } : {}),
     // Buckets are keyed by a keyed hash of the address, so not even Redis holds seeker IPs.
     keyGenerator: (request) => createHmac('sha256', config.serverSecret).update(request.ip).digest('base64url').slice(0, 22),
     errorResponseBuilder: (_request, context) => Errors.RATE_LIMITED(context.after),
@@ -80,6 +96,7 @@ export async function buildApp(options: BuildOptions) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   app.get('/healthz', {
     schema: {
@@ -101,6 +118,24 @@ export async function buildApp(options: BuildOptions) {
   await app.register(threadsRoutes);
   await app.register(messagesRoutes);
   await app.register(absencesRoutes);
+  await app.register(notificationsRoutes);
+  await app.register(realtimeRoutes(hub));
+
+  if (config.smtp) {
+    const mailer = new Mailer(ctx, config.smtp);
+    const stop = bus.subscribe((event) => {
+      if (event.type === 'notification.created') mailer.kick();
+    });
+    // Retries (and rows left by an instance that stopped) are picked up periodically.
+    const retry = setInterval(() => mailer.kick(), 30_000);
+    retry.unref();
+    mailer.kick();
+    app.addHook('onClose', async () => {
+      stop();
+      clearInterval(retry);
+      await mailer.close();
+    });
+  }
 
   const sweepMs = options.anonymousSweepMs ?? 60_000;
   if (sweepMs > 0) {
@@ -110,7 +145,10 @@ export async function buildApp(options: BuildOptions) {
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
-  app.addHook('onClose', async () => bus.close());
+  app.addHook('onClose', async () => {
+    await hub.close();
+    await bus.close();
+  });
   return app;
 }
 

@@ -59,7 +59,6 @@ export const Errors = {
   // -- threads --
   THREAD_NOT_FOUND: createError('THREAD_NOT_FOUND', 404, 'Thread not found'),
   THREAD_ALREADY_CLAIMED: createError('THREAD_ALREADY_CLAIMED', 409, 'The enquiry was already claimed by another counsellor'),
-  THREAD_NOT_AN_ENQUIRY: createError('THREAD_NOT_AN_ENQUIRY', 409, 'The thread is not a first enquiry'),
   THREAD_READERS_CHANGED: createError('THREAD_READERS_CHANGED', 409, 'Key envelopes must address exactly the current readers: %s'),
   THREAD_EPOCH_CONFLICT: createError('THREAD_EPOCH_CONFLICT', 409, 'Epoch %s is not the next epoch of this thread'),
   THREAD_REKEY_REQUIRED: createError('THREAD_REKEY_REQUIRED', 409, 'The readership changed; start a new key epoch before sending'),
@@ -70,6 +69,13 @@ export const Errors = {
   // -- messages --
   MESSAGE_EPOCH_STALE: createError('MESSAGE_EPOCH_STALE', 409, 'The message uses epoch %s but the thread is at epoch %s'),
   MESSAGE_DUPLICATE_ID: createError('MESSAGE_DUPLICATE_ID', 409, 'This client message id was already used for a different message'),
+
+  // -- notifications --
+  NOTIFICATION_NOT_FOUND: createError('NOTIFICATION_NOT_FOUND', 404, 'Notification not found'),
+
+  // -- realtime (WebSocket error frames) --
+  WS_FRAME_INVALID: createError('WS_FRAME_INVALID', 400, 'Frame is invalid: %s'),
+  WS_AUTH_TIMEOUT: createError('WS_AUTH_TIMEOUT', 401, 'Send an auth frame first'),
 } as const;
 
 export type ErrorCode = keyof typeof Errors;

@@ -9,6 +9,7 @@ import type {
   TopicsTable,
 } from '../agencies/table.ts';
 import type { MessagesTable } from '../messages/table.ts';
+import type { NotificationsTable } from '../notifications/table.ts';
 import type {
   TeamViewAccessLogTable,
   ThreadEpochsTable,
@@ -31,6 +32,7 @@ export interface DB {
   teamViewAccessLog: TeamViewAccessLogTable;
   messages: MessagesTable;
   absenceNotices: AbsenceNoticesTable;
+  notifications: NotificationsTable;
 }
 
 export type Db = Kysely<DB>;

@@ -6,6 +6,7 @@ import type { Trx } from '../db/schema.ts';
 import type { DomainEvent } from '../realtime/events.ts';
 import { Errors } from '../errors.ts';
 import { recordTeamAccess } from '../threads/access-log.ts';
+import { notifyMessage } from '../notifications/rules.ts';
 import * as repo from './repository.ts';
 import type { HistoryInput, MessageViewType, NewMessageInput } from './schemas.ts';
 import type { MessageRow } from './table.ts';
@@ -78,6 +79,7 @@ export async function sendMessage(
         payload: { threadId, agencyId: thread.agencyId, seq: row.seq, messageId: row.id, senderId: actor.id },
       },
     ];
+    events.push(...(await notifyMessage(trx, thread, actor.id)));
     if (thread.status === 'closed' || thread.status === 'archived') {
       events.push({ type: 'thread.status', payload: { threadId, agencyId: thread.agencyId, status: 'active' } });
     }

@@ -9,6 +9,8 @@ export interface DomainEvents {
   'thread.epoch': { threadId: string; agencyId: string; epoch: number };
   'message.created': { threadId: string; agencyId: string; seq: number; messageId: string; senderId: string };
   'membership.changed': { agencyId: string; userId: string; change: 'added' | 'removed' };
+  'notification.created': { notificationId: string; userId: string };
+  'presence.changed': { userId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

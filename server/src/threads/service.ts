@@ -8,6 +8,7 @@ import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import type { Trx } from '../db/schema.ts';
 import { Errors } from '../errors.ts';
 import { storeMessage } from '../messages/service.ts';
+import { notifyNewThread } from '../notifications/rules.ts';
 import { listAccessLogOfThread, recordTeamAccess } from './access-log.ts';
 import { expectedReaders, requireEnvelopesFor } from './readers.ts';
 import * as repo from './repository.ts';
@@ -112,7 +113,7 @@ export async function createThread(ctx: ServiceContext, actor: Actor, input: Cre
     if (existing.seekerId !== actor.id) throw Errors.THREAD_NOT_FOUND();
     return getThread(ctx, actor, input.id);
   }
-  const event = await ctx.db.transaction().execute(async (trx) => {
+  const { message, notifications } = await ctx.db.transaction().execute(async (trx) => {
     const readers = await expectedReaders(trx, { seekerId: actor.id, ...routing });
     if (readers.size < 2) throw Errors.AGENCY_HAS_NO_COUNSELLORS();
     requireEnvelopesFor(readers, input.envelopes.map((envelope) => envelope.recipientId));
@@ -126,7 +127,8 @@ export async function createThread(ctx: ServiceContext, actor: Actor, input: Cre
     });
     await repo.insertEpoch(trx, input.id, 0, 'created', actor.id, envelopeRows(input.envelopes));
     const message = await storeMessage(trx, input.id, actor.id, { ...input.firstMessage, epoch: 0 });
-    return message;
+    const notifications = await notifyNewThread(trx, { id: input.id, seekerId: actor.id, ...routing });
+    return { message, notifications };
   });
   await publishAll(ctx, [
     {
@@ -135,8 +137,9 @@ export async function createThread(ctx: ServiceContext, actor: Actor, input: Cre
     },
     {
       type: 'message.created',
-      payload: { threadId: input.id, agencyId: routing.agencyId, seq: event.seq, messageId: event.id, senderId: actor.id },
+      payload: { threadId: input.id, agencyId: routing.agencyId, seq: message.seq, messageId: message.id, senderId: actor.id },
     },
+    ...notifications,
   ]);
   return getThread(ctx, actor, input.id);
 }

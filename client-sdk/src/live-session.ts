@@ -1,0 +1,46 @@
+import type { MessageView } from './api-types.ts';
+import type { DecryptedMessage } from './client.ts';
+import type { RealtimeConnection, RealtimeEvent } from './transport/realtime.ts';
+
+type Decrypt = (threadId: string, messages: MessageView[]) => Promise<DecryptedMessage[]>;
+
+/** Real-time view for one client: decrypted messages in order, plus inbox and thread events. */
+export class LiveSession {
+  readonly connection: RealtimeConnection;
+  readonly #decrypt: Decrypt;
+  readonly #listeners = new Set<(message: DecryptedMessage) => void>();
+  // Decryption is async; one chain keeps the delivery order the connection established.
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(connection: RealtimeConnection, decrypt: Decrypt) {
+    this.connection = connection;
+    this.#decrypt = decrypt;
+    connection.onMessage((message) => {
+      this.#chain = this.#chain.then(async () => {
+        const [decrypted] = await this.#decrypt(message.threadId, [message]);
+        if (decrypted) for (const listener of this.#listeners) listener(decrypted);
+      });
+    });
+  }
+
+  ready(): Promise<void> {
+    return this.connection.ready();
+  }
+
+  track(threadId: string, lastSeq = 0): void {
+    this.connection.track(threadId, lastSeq);
+  }
+
+  onMessage(listener: (message: DecryptedMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onEvent(listener: (event: RealtimeEvent) => void): () => void {
+    return this.connection.onEvent(listener);
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}

@@ -1,0 +1,184 @@
+import type { MessageView } from '../api-types.ts';
+import type { ClientFrame, ServerFrame } from '../../../server/src/realtime/frames.ts';
+
+/** The WebSocket constructor to use: the browser's, or `ws` in Node. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+export type RealtimeEvent = Exclude<ServerFrame, { type: 'message' | 'pong' | 'synced' }>;
+
+interface ThreadPosition {
+  lastSeq: number;
+  pending: Map<number, MessageView>;
+  syncing: boolean;
+}
+
+export interface RealtimeOptions {
+  url: string;
+  token: string;
+  WebSocket?: WebSocketConstructor;
+  /** First reconnect delay; doubles up to 2 s. */
+  reconnectDelayMs?: number;
+}
+
+/**
+ * A self-healing WebSocket. Messages come out exactly once and in per-thread sequence order:
+ * duplicates are dropped, gaps are filled with a `sync` request, and after every (re)connect
+ * each tracked thread catches up from its last seen position.
+ */
+export class RealtimeConnection {
+  readonly #options: RealtimeOptions;
+  readonly #positions = new Map<string, ThreadPosition>();
+  readonly #messageListeners = new Set<(message: MessageView) => void>();
+  readonly #eventListeners = new Set<(event: RealtimeEvent) => void>();
+  #socket: WebSocketLike | null = null;
+  #closed = false;
+  #delay: number;
+  #ready: Promise<void>;
+  #resolveReady!: () => void;
+
+  constructor(options: RealtimeOptions) {
+    this.#options = options;
+    this.#delay = options.reconnectDelayMs ?? 100;
+    this.#ready = this.#newReady();
+    this.#open();
+  }
+
+  /** Resolves when the server has accepted the token (again, after a reconnect). */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Follows a thread from a known position; everything after it will be delivered. */
+  track(threadId: string, lastSeq: number): void {
+    const existing = this.#positions.get(threadId);
+    if (existing && existing.lastSeq >= lastSeq) return;
+    this.#positions.set(threadId, { lastSeq, pending: existing?.pending ?? new Map(), syncing: false });
+    this.#sendSync(threadId);
+  }
+
+  position(threadId: string): number | null {
+    return this.#positions.get(threadId)?.lastSeq ?? null;
+  }
+
+  onMessage(listener: (message: MessageView) => void): () => void {
+    this.#messageListeners.add(listener);
+    return () => this.#messageListeners.delete(listener);
+  }
+
+  onEvent(listener: (event: RealtimeEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  send(frame: ClientFrame): void {
+    if (this.#socket?.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** Drops the current socket as a network failure would; the connection heals itself. */
+  interrupt(): void {
+    this.#socket?.close(4000, 'interrupted');
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#socket?.close(1000, 'closed');
+  }
+
+  #newReady(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#resolveReady = resolve;
+    });
+  }
+
+  #open(): void {
+    const Impl = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Impl) throw new Error('No WebSocket implementation: pass options.WebSocket');
+    const socket = new Impl(this.#options.url);
+    this.#socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: this.#options.token } satisfies ClientFrame));
+    socket.onmessage = (event) => this.#onFrame(JSON.parse(String(event.data)) as ServerFrame);
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      if (this.#closed) return;
+      this.#ready = this.#newReady();
+      setTimeout(() => this.#open(), this.#delay);
+      this.#delay = Math.min(this.#delay * 2, 2000);
+    };
+  }
+
+  #onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'ready':
+        this.#delay = this.#options.reconnectDelayMs ?? 100;
+        this.#catchUpAll();
+        this.#resolveReady();
+        return;
+      case 'message':
+        return this.#incoming(frame.threadId, frame.message);
+      case 'synced': {
+        const position = this.#positions.get(frame.threadId);
+        if (!position) return;
+        position.syncing = false;
+        this.#drain(frame.threadId, position);
+        return;
+      }
+      case 'resync':
+        this.#catchUpAll();
+        break;
+      case 'pong':
+        return;
+    }
+    for (const listener of this.#eventListeners) listener(frame);
+  }
+
+  #catchUpAll(): void {
+    for (const [threadId, position] of this.#positions) {
+      position.syncing = false;
+      this.#sendSync(threadId);
+    }
+  }
+
+  #sendSync(threadId: string): void {
+    const position = this.#positions.get(threadId);
+    if (!position || position.syncing || this.#socket?.readyState !== 1) return;
+    position.syncing = true;
+    this.send({ type: 'sync', threadId, afterSeq: position.lastSeq });
+  }
+
+  #incoming(threadId: string, message: MessageView): void {
+    let position = this.#positions.get(threadId);
+    if (!position) {
+      // A thread seen for the first time live: follow it from here on.
+      position = { lastSeq: message.seq - 1, pending: new Map(), syncing: false };
+      this.#positions.set(threadId, position);
+    }
+    if (message.seq <= position.lastSeq) return;
+    position.pending.set(message.seq, message);
+    this.#drain(threadId, position);
+  }
+
+  #drain(threadId: string, position: ThreadPosition): void {
+    for (;;) {
+      const next = position.pending.get(position.lastSeq + 1);
+      if (!next) break;
+      position.pending.delete(next.seq);
+      position.lastSeq = next.seq;
+      for (const listener of this.#messageListeners) listener(next);
+    }
+    for (const seq of position.pending.keys()) if (seq <= position.lastSeq) position.pending.delete(seq);
+    // Something newer arrived but its predecessors did not: ask for the gap.
+    if (position.pending.size > 0) this.#sendSync(threadId);
+  }
+}
