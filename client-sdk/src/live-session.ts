@@ -16,10 +16,13 @@ export class LiveSession {
     this.connection = connection;
     this.#decrypt = decrypt;
     connection.onMessage((message) => {
-      this.#chain = this.#chain.then(async () => {
-        const [decrypted] = await this.#decrypt(message.threadId, [message]);
-        if (decrypted) for (const listener of this.#listeners) listener(decrypted);
-      });
+      this.#chain = this.#chain
+        .then(async () => {
+          const [decrypted] = await this.#decrypt(message.threadId, [message]);
+          if (decrypted) for (const listener of this.#listeners) listener(decrypted);
+        })
+        // A failed refresh (network) must not stall every later message.
+        .catch(() => {});
     });
   }
 

@@ -1,7 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { Uuid } from '../common/schemas.ts';
 import { MessageView } from '../messages/schemas.ts';
 import { NotificationView } from '../notifications/schemas.ts';
+
+// Frames are checked with TypeBox's compiler (not Ajv), which only knows the formats registered here.
+if (!FormatRegistry.Has('uuid')) {
+  FormatRegistry.Set('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
+}
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
 
 /**
  * The WebSocket protocol: one discriminated union per direction, shared by the server and

@@ -24,7 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** A real server on a random port, over a fresh database, logging at debug level into memory. */
 export async function startServer(
   target: DatabaseTarget,
-  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+  options: { env?: Record<string, string>; database?: TestDatabase; heartbeatMs?: number } = {},
 ): Promise<TestServer> {
   const db = options.database ?? (await createTestDatabase(target));
   const config = testConfig(options.env);
@@ -36,7 +36,13 @@ export async function startServer(
     },
   });
   const logger = { ...(loggerOptions(config) as object), stream };
-  const app = await buildApp({ config, database: db.database, logger, anonymousSweepMs: 0 });
+  const app = await buildApp({
+    config,
+    database: db.database,
+    logger,
+    anonymousSweepMs: 0,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
