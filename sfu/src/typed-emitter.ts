@@ -51,6 +51,31 @@ export class TypedEmitter<Events extends object> {
     return this;
   }
 
+  /**
+   * Resolves with the next payload of `event`, like `events.once()` of node:events.
+   * Pass e.g. `AbortSignal.timeout(ms)`: an owner that closes drops its
+   * listeners, so without a signal the promise would stay pending forever
+   * for an event that never comes.
+   */
+  next<K extends keyof Events & string>(event: K, signal?: AbortSignal): Promise<Events[K]> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        this.off(event, listener);
+        reject(signal?.reason);
+      };
+      const listener: Listener<Events[K]> = (payload) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(payload);
+      };
+      this.once(event, listener);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   /** Number of listeners for `event`. */
   listenerCount<K extends keyof Events & string>(event: K): number {
     return this.#emitter.listenerCount(event);
