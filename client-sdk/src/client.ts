@@ -35,6 +35,7 @@ import {
 import { decryptMessage, encryptMessage } from './crypto/messages.ts';
 import { derivePasswordKeys, newKdfParams, type KdfProfile } from './crypto/password.ts';
 import { safetyNumber } from './crypto/safety-number.ts';
+import { deriveMediaKey, newMediaSalt, openMediaKey, sealMediaKey } from './crypto/media-keys.ts';
 import { newEpochKey, openEpochKey, sealEpochKey } from './crypto/thread-keys.ts';
 import { MemoryPinStore, type KeyPinStore } from './key-pins.ts';
 import { PeerKeyBook, type IdentityChangeListener, type PeerKeys } from './peer-keys.ts';
@@ -555,6 +556,50 @@ export class CounselClient {
 
   async presence(agencyId: string): Promise<number> {
     return (await this.#http.request<{ online: number }>('GET', `/v1/agencies/${agencyId}/presence`)).online;
+  }
+
+  // -- call media keys --
+
+  /**
+   * Makes media key generation `generation` of a call on this thread: derived from the thread's
+   * current epoch key and a fresh salt, sealed to each participant (pinned first; fails closed).
+   */
+  async prepareCallKey(
+    threadId: string,
+    callId: string,
+    generation: number,
+    participants: PeerKeys[],
+  ): Promise<{ mediaKey: Uint8Array; envelopes: EnvelopeInput[] }> {
+    const detail = await this.getThread(threadId);
+    const epochKey = this.#keysOf(threadId).get(detail.currentEpoch);
+    if (!epochKey) throw new CryptoError(CryptoFailure.UNKNOWN_EPOCH, 'No key for the current epoch; the call cannot be encrypted');
+    const trusted = await this.#trustAll(participants);
+    const mediaKey = deriveMediaKey(epochKey, callId, generation, newMediaSalt());
+    const envelopes = trusted.map((participant) => {
+      const sealed = sealMediaKey(
+        mediaKey,
+        { callId, generation, recipientId: participant.userId, creatorId: this.userId },
+        fromB64(participant.boxPublicKey),
+        this.#identity.signSecretKey,
+      );
+      return { recipientId: participant.userId, sealedKey: toB64(sealed.sealedKey), signature: toB64(sealed.signature) };
+    });
+    return { mediaKey, envelopes };
+  }
+
+  /** Opens a media key sent by the call's creator; the creator must be a pinned participant. */
+  async openCallKey(
+    key: { callId: string; generation: number; creatorId: string; sealedKey: string; signature: string },
+    creator: PeerKeys,
+  ): Promise<Uint8Array> {
+    const identity = creator.userId === this.userId ? publicIdentity(this.#identity) : await this.#peers.observe(creator);
+    return openMediaKey(
+      { sealedKey: fromB64(key.sealedKey), signature: fromB64(key.signature) },
+      { callId: key.callId, generation: key.generation, recipientId: this.userId, creatorId: key.creatorId },
+      identity.signPublicKey,
+      this.#identity.boxPublicKey,
+      this.#identity.boxSecretKey,
+    );
   }
 
   /** Raw transport, for callers that need a route the SDK does not wrap yet. */

@@ -2,6 +2,7 @@ import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { Uuid } from '../common/schemas.ts';
 import { MessageView } from '../messages/schemas.ts';
 import { NotificationView } from '../notifications/schemas.ts';
+import { VideoClientFrames, VideoServerFrames } from '../video/frames.ts';
 
 // Frames are checked with TypeBox's compiler (not Ajv), which only knows the formats registered here.
 if (!FormatRegistry.Has('uuid')) {
@@ -19,6 +20,7 @@ export const ClientFrame = Type.Union([
   /** Asks for every message of a thread after `afterSeq`, in order; answered by `message` frames then `synced`. */
   Type.Object({ type: Type.Literal('sync'), threadId: Uuid, afterSeq: Type.Integer({ minimum: 0 }) }),
   Type.Object({ type: Type.Literal('presence.watch'), agencyId: Uuid }),
+  ...VideoClientFrames,
 ]);
 export type ClientFrame = Static<typeof ClientFrame>;
 
@@ -44,5 +46,6 @@ export const ServerFrame = Type.Union([
   Type.Object({ type: Type.Literal('presence'), agencyId: Uuid, online: Type.Integer() }),
   /** Real-time delivery was interrupted (e.g. Redis was down): catch up from your last positions. */
   Type.Object({ type: Type.Literal('resync') }),
+  ...VideoServerFrames,
 ]);
 export type ServerFrame = Static<typeof ServerFrame>;
