@@ -15,7 +15,9 @@ import { expireAnonymous } from './accounts/service.ts';
 import agenciesRoutes from './agencies/routes.ts';
 import { ErrorBody } from './common/schemas.ts';
 import type { Config } from './config.ts';
-import type { ServiceContext } from './context.ts';
+import { publishAll, type ServiceContext } from './context.ts';
+import type { SfuServer } from '../../sfu/src/index.ts';
+import { VideoService } from './video/service.ts';
 import type { Database } from './db/database.ts';
 import { Errors } from './errors.ts';
 import messagesRoutes from './messages/routes.ts';
@@ -42,6 +44,8 @@ export interface BuildOptions {
   anonymousSweepMs?: number;
   /** WebSocket heartbeat: a connection that misses one ping round is closed. */
   heartbeatMs?: number;
+  /** The SFU for video calls; without it video is reported unavailable and the rest runs. */
+  sfu?: SfuServer | null;
 }
 
 function defaultBus(config: Config): EventBus {
@@ -68,6 +72,10 @@ export async function buildApp(options: BuildOptions) {
   const presence = redis ? new RedisPresence(redis, heartbeatMs * 3) : new MemoryPresence();
   const hub = new RealtimeHub(ctx, presence, { heartbeatMs, authTimeoutMs: 10_000 });
   if (bus instanceof RedisBus) bus.onRecovered(() => hub.resyncAll());
+  const video = new VideoService(ctx, options.sfu ?? null, (userIds, frame) => {
+    void publishAll(ctx, [{ type: 'call.frame', payload: { userIds: [...userIds], frame } }]);
+  });
+  hub.video = video;
 
   await app.register(
     fp(
@@ -101,7 +109,10 @@ export async function buildApp(options: BuildOptions) {
   app.get('/healthz', {
     schema: {
       tags: ['health'],
-      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), 503: Type.Ref('ErrorBody') },
+      response: {
+        200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), video: Type.Boolean() }),
+        503: Type.Ref('ErrorBody'),
+      },
     },
     handler: async () => {
       try {
@@ -109,7 +120,7 @@ export async function buildApp(options: BuildOptions) {
       } catch {
         throw Errors.DATABASE_UNAVAILABLE();
       }
-      return { status: 'ok' as const, database: options.database.kind };
+      return { status: 'ok' as const, database: options.database.kind, video: video.available };
     },
   });
 
@@ -146,6 +157,7 @@ export async function buildApp(options: BuildOptions) {
     app.addHook('onClose', async () => clearInterval(timer));
   }
   app.addHook('onClose', async () => {
+    video.close();
     await hub.close();
     await bus.close();
   });

@@ -73,6 +73,13 @@ export const Errors = {
   // -- notifications --
   NOTIFICATION_NOT_FOUND: createError('NOTIFICATION_NOT_FOUND', 404, 'Notification not found'),
 
+  // -- video --
+  VIDEO_UNAVAILABLE: createError('VIDEO_UNAVAILABLE', 503, 'Video is not available on this server (no SFU worker)'),
+  CALL_NOT_FOUND: createError('CALL_NOT_FOUND', 404, 'Call not found'),
+  CALL_FORBIDDEN: createError('CALL_FORBIDDEN', 403, 'Only the counsellor of the thread starts calls and distributes their keys'),
+  CALL_INVITEE_NOT_ALLOWED: createError('CALL_INVITEE_NOT_ALLOWED', 403, 'Invitees must be your own clients or colleagues of the agency'),
+  CALL_NOT_JOINED: createError('CALL_NOT_JOINED', 409, 'Join the call before sending media requests'),
+
   // -- realtime (WebSocket error frames) --
   WS_FRAME_INVALID: createError('WS_FRAME_INVALID', 400, 'Frame is invalid: %s'),
   WS_AUTH_TIMEOUT: createError('WS_AUTH_TIMEOUT', 401, 'Send an auth frame first'),

@@ -1,3 +1,4 @@
+import { SfuServer, loadSfuConfig, videoAvailability, SfuConfigError } from '../../sfu/src/index.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -16,6 +17,27 @@ function readConfig(): Config {
   }
 }
 
+/** The SFU when its worker is available; null (video unavailable) otherwise. A bad SFU setting stops the start. */
+async function startSfu(): Promise<SfuServer | null> {
+  let sfuConfig;
+  try {
+    sfuConfig = loadSfuConfig();
+  } catch (error) {
+    if (error instanceof SfuConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!videoAvailability().available) return null;
+  try {
+    return await SfuServer.create(sfuConfig);
+  } catch (error) {
+    process.stderr.write(`SFU did not start (video unavailable): ${String(error)}\n`);
+    return null;
+  }
+}
+
 /** The process entry point: configuration, migrations, listen, graceful shutdown. */
 async function main(): Promise<void> {
   const config = readConfig();
@@ -24,7 +46,9 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
   });
-  const app = await buildApp({ config, database, logger: loggerOptions(config) });
+  const sfu = await startSfu();
+  const app = await buildApp({ config, database, logger: loggerOptions(config), sfu });
+  if (!sfu) app.log.warn({ reason: videoAvailability().reason }, 'start | video unavailable, the rest of the server runs');
   const migration = await migrateToLatest(database.db);
   for (const result of migration.results) {
     app.log.info({ migration: result.migrationName, status: result.status }, 'migrate | result');
@@ -40,6 +64,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutdown | closing');
     await app.close();
+    sfu?.close();
     await database.close();
     process.exit(0);
   };

@@ -1,3 +1,7 @@
+import type { ServerFrame } from './frames.ts';
+
+type CallFrame = Extract<ServerFrame, { type: `call.${string}` }>;
+
 /**
  * Domain events, published after the Postgres commit. They carry ids and sequence numbers,
  * never content, so the bus (and Redis) only ever sees metadata.
@@ -11,6 +15,8 @@ export interface DomainEvents {
   'membership.changed': { agencyId: string; userId: string; change: 'added' | 'removed' };
   'notification.created': { notificationId: string; userId: string };
   'presence.changed': { userId: string };
+  /** A call signalling frame for these users' sockets (ids, states and sealed media keys only). */
+  'call.frame': { userIds: string[]; frame: CallFrame };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -13,9 +13,11 @@ import { bearerToken } from '../plugins/auth.ts';
 import type { DomainEvent } from './events.ts';
 import { ClientFrame, type ServerFrame } from './frames.ts';
 import type { PresenceStore } from './presence.ts';
+import { VideoService } from '../video/service.ts';
 import { liveAudience, listAgencyCounsellorIds, threadFacts } from './routing.ts';
 
 const clientFrame = TypeCompiler.Compile(ClientFrame);
+type CallRequest = Extract<ClientFrame, { type: `call.${string}` }>;
 const SYNC_PAGE = 500;
 
 interface Connection {
@@ -43,6 +45,7 @@ export class RealtimeHub {
   readonly #all = new Set<Connection>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
+  #video: VideoService | null = null;
 
   constructor(ctx: ServiceContext, presence: PresenceStore, options: HubOptions) {
     this.#ctx = ctx;
@@ -57,6 +60,11 @@ export class RealtimeHub {
 
   get presence(): PresenceStore {
     return this.#presence;
+  }
+
+  /** Call signalling; set once the video service exists (it delivers through this hub's bus). */
+  set video(video: VideoService) {
+    this.#video = video;
   }
 
   /** Takes over a new socket. The message listener is attached before any await. */
@@ -120,6 +128,7 @@ export class RealtimeHub {
     const set = this.#byUser.get(actor.id);
     set?.delete(connection);
     if (set?.size === 0) this.#byUser.delete(actor.id);
+    this.#video?.connectionClosed(actor.id, connection.id);
     if (actor.role === 'counsellor') {
       await this.#presence.disconnected(actor.id, connection.id);
       await this.#ctx.bus.publish({ type: 'presence.changed', payload: { userId: actor.id } }).catch(() => {});
@@ -153,6 +162,7 @@ export class RealtimeHub {
     if (frame.type === 'auth') return this.#authenticate(connection, frame.token);
     const actor = connection.actor;
     if (!actor) throw Errors.WS_AUTH_TIMEOUT();
+    if (frame.type.startsWith('call.')) return this.#call(connection, actor, frame as CallRequest);
     switch (frame.type) {
       case 'ping':
         return this.#send(connection, { type: 'pong' });
@@ -165,6 +175,25 @@ export class RealtimeHub {
           agencyId: frame.agencyId,
           online: await this.#presence.countOnline(await listAgencyCounsellorIds(this.#ctx.db, frame.agencyId)),
         });
+    }
+  }
+
+  /** One call request → exactly one `call.response`. */
+  async #call(connection: Connection, actor: Actor, frame: CallRequest): Promise<void> {
+    try {
+      if (!this.#video) throw Errors.VIDEO_UNAVAILABLE();
+      const data = await this.#video.handle(actor, frame, connection.id);
+      this.#send(connection, { type: 'call.response', requestId: frame.requestId, ok: true, data: data ?? null });
+    } catch (error) {
+      const known = VideoService.errorOf(error);
+      if (!known) this.#ctx.log.error({ err: error, frame: frame.type }, 'realtime | call request failed');
+      this.#send(connection, {
+        type: 'call.response',
+        requestId: frame.requestId,
+        ok: false,
+        code: known?.code ?? 'INTERNAL_ERROR',
+        message: known?.message ?? 'Internal error',
+      });
     }
   }
 
@@ -254,6 +283,9 @@ export class RealtimeHub {
       case 'presence.changed':
         return this.#pushPresence(event.payload.userId);
       case 'membership.changed':
+        return;
+      case 'call.frame':
+        for (const c of this.#local(event.payload.userIds)) this.#send(c, event.payload.frame);
         return;
     }
   }

@@ -4,10 +4,13 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { loggerOptions } from '../../src/logger.ts';
 import { createStaffAccount } from '../../src/accounts/service.ts';
 import { CounselClient } from '../../../client-sdk/src/index.ts';
+import { SfuServer, loadSfuConfig, videoAvailability } from '../../../sfu/src/index.ts';
 import { createTestDatabase, type DatabaseTarget, type TestDatabase } from './database.ts';
 
 export interface TestServer {
   url: string;
+  /** The SFU, when started with `video: true`. */
+  sfu: SfuServer | null;
   app: AppInstance;
   db: TestDatabase;
   config: Config;
@@ -24,7 +27,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** A real server on a random port, over a fresh database, logging at debug level into memory. */
 export async function startServer(
   target: DatabaseTarget,
-  options: { env?: Record<string, string>; database?: TestDatabase; heartbeatMs?: number } = {},
+  options: { env?: Record<string, string>; database?: TestDatabase; heartbeatMs?: number; video?: boolean } = {},
 ): Promise<TestServer> {
   const db = options.database ?? (await createTestDatabase(target));
   const config = testConfig(options.env);
@@ -36,7 +39,9 @@ export async function startServer(
     },
   });
   const logger = { ...(loggerOptions(config) as object), stream };
+  const sfu = options.video ? await startTestSfu() : null;
   const app = await buildApp({
+    sfu,
     config,
     database: db.database,
     logger,
@@ -46,15 +51,24 @@ export async function startServer(
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
+    sfu,
     app,
     db,
     config,
     logs,
     close: async () => {
       await app.close();
+      sfu?.close();
       if (!options.database) await db.drop();
     },
   };
+}
+
+/** A real SFU on free ports of the loopback interface (one worker keeps tests light). */
+export async function startTestSfu(numWorkers = 1): Promise<SfuServer> {
+  if (!videoAvailability().available) throw new Error(`video unavailable: ${videoAvailability().reason}`);
+  const port = 42_000 + Math.floor(Math.random() * 8000) * 2;
+  return SfuServer.create({ ...loadSfuConfig({}), numWorkers, listenIp: '127.0.0.1', announcedIp: null, port });
 }
 
 let counter = 0;
