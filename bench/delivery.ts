@@ -49,6 +49,8 @@ export interface DeliveryRun {
   latency: LatencySummary;
   /** Due time of the POST → its 201 on A (for diagnosis). */
   ack: LatencySummary;
+  /** 201s per second from the first due time to the last answer: what A sustained. */
+  achievedRate: number;
 }
 
 export interface DeliveryLoad {
@@ -123,6 +125,8 @@ interface Phase {
   accepted: number;
   failed: number;
   pending: number;
+  startedAt: number;
+  lastAnswerAt: number;
 }
 
 /** (c) POSTs to instance A at a fixed rate; a counsellor's WebSocket on instance B times each delivery. */
@@ -130,7 +134,17 @@ export async function runDelivery(load: DeliveryLoad): Promise<DeliveryRun> {
   const socket = await openSocket(load.receiveUrl, load.receiverToken);
   const agent = new http.Agent({ keepAlive: true, maxSockets: load.sockets });
   const url = new URL(`/v1/threads/${load.threadId}/messages`, load.sendUrl);
-  let phase: Phase = { due: new Map(), delivered: new Map(), acks: [], accepted: 0, failed: 0, pending: 0 };
+  const newPhase = (): Phase => ({
+    due: new Map(),
+    delivered: new Map(),
+    acks: [],
+    accepted: 0,
+    failed: 0,
+    pending: 0,
+    startedAt: performance.now(),
+    lastAnswerAt: performance.now(),
+  });
+  let phase = newPhase();
 
   socket.on('message', (data) => {
     const now = performance.now();
@@ -143,7 +157,7 @@ export async function runDelivery(load: DeliveryLoad): Promise<DeliveryRun> {
   });
 
   const runPhase = async (seconds: number): Promise<Phase> => {
-    const current: Phase = { due: new Map(), delivered: new Map(), acks: [], accepted: 0, failed: 0, pending: 0 };
+    const current = newPhase();
     phase = current;
     await openLoop(load.rate, Math.round(load.rate * seconds), (_i, dueAt) => {
       const { clientMessageId, body } = load.bodies.next();
@@ -151,6 +165,7 @@ export async function runDelivery(load: DeliveryLoad): Promise<DeliveryRun> {
       current.pending += 1;
       void post(agent, url, load.senderToken, body).then((status) => {
         current.pending -= 1;
+        current.lastAnswerAt = performance.now();
         if (status === 201) {
           current.accepted += 1;
           current.acks.push(performance.now() - dueAt);
@@ -180,6 +195,7 @@ export async function runDelivery(load: DeliveryLoad): Promise<DeliveryRun> {
       lost: Math.max(0, measured.accepted - measured.delivered.size),
       latency: summarize([...measured.delivered.values()]),
       ack: summarize(measured.acks),
+      achievedRate: (measured.accepted * 1000) / Math.max(1, measured.lastAnswerAt - measured.startedAt),
     };
   } finally {
     socket.close();

@@ -24,6 +24,8 @@ export interface HttpLoad {
   headers?: Record<string, string>;
   /** POST bodies; each request gets a fresh one (unique clientMessageId). */
   bodies?: MessageBodies;
+  /** When given, requests go to these paths in turn instead of `path` (e.g. one per thread). */
+  paths?: string[];
   seconds: number;
   warmupSeconds: number;
   connections: number;
@@ -33,11 +35,22 @@ function cannon(url: string, load: HttpLoad, seconds: number): Promise<autocanno
   const headers: Record<string, string> = { ...(load.headers ?? {}) };
   if (load.bodies) headers['content-type'] = 'application/json';
   const bodies = load.bodies;
+  const paths = load.paths && load.paths.length > 0 ? load.paths : null;
+  let turn = 0;
+  const dynamic = bodies !== undefined || paths !== null;
   const request: autocannon.Request = {
     method: load.method,
     path: load.path,
     headers,
-    ...(bodies ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies.next().body }) } : {}),
+    ...(dynamic
+      ? {
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            ...(paths ? { path: paths[turn++ % paths.length] } : {}),
+            ...(bodies ? { body: bodies.next().body } : {}),
+          }),
+        }
+      : {}),
   };
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: load.connections, duration: seconds, requests: [request] }, (error, result) => {

@@ -10,7 +10,9 @@
  * drops it at the end. Servers run in child processes (bench/target.ts), the load generator here.
  *
  * Knobs (optional): BENCH_ONLY=a,b,c  BENCH_SECONDS=10  BENCH_CONNECTIONS=20  BENCH_RATE=1000
- * BENCH_DELIVERY_SECONDS=5  DB_POOL_SIZE (passed to the app instances).
+ * BENCH_DELIVERY_SECONDS=5  BENCH_SPREAD_THREADS=20 (0 skips the diagnostic (a′) run)
+ * BENCH_WARMUP_SECONDS=2  BENCH_CPU_PROFILE_DIR=dir (V8 CPU profiles of the app instances)
+ * DB_POOL_SIZE (passed to the app instances).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { runHttp, type HttpRun } from './load.ts';
 import { Target } from './processes.ts';
 import type { TargetStats } from './protocol.ts';
 import { fmt, MessageBodies } from './stats.ts';
-import { buildBenchWorld, createBenchDatabase, type BenchDatabase, type BenchWorld } from './world.ts';
+import { addThreads, buildBenchWorld, createBenchDatabase, type BenchDatabase, type BenchWorld } from './world.ts';
 
 const env = process.env;
 const DATABASE_URL = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,6 +35,8 @@ const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS || 2);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS || 20);
 const RATE = Number(env.BENCH_RATE || 1000);
 const DELIVERY_SECONDS = Number(env.BENCH_DELIVERY_SECONDS || 5);
+/** Threads of the diagnostic (a′) run, which spreads the same POST load over several threads; 0 skips it. */
+const SPREAD_THREADS = Number(env.BENCH_SPREAD_THREADS ?? 20);
 const HISTORY_PATH_QUERY = 'afterSeq=0&limit=50';
 const RESULTS_FILE = fileURLToPath(new URL('./results.md', import.meta.url));
 
@@ -81,6 +85,9 @@ function renderTable(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Other work on the machine skews every number here (2 cores are shared by load generator, servers, Postgres and Redis).
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  if (loadAtStart > 0.5) log(`note: 1-minute load average is ${loadAtStart.toFixed(2)} before starting; results will be noisy`);
   const cleanup: Array<() => Promise<void>> = [];
   let cleaned = false;
   const runCleanup = async () => {
@@ -138,6 +145,21 @@ async function main(): Promise<void> {
       );
       notes.push(describeHttp('(a) ours', ours), describeHttp('(a) baseline', base));
       if (created !== ours.requests || ours.non2xx > 0) notes.push(`- (a) WARNING: only ${created} of ${ours.requests} POSTs answered 201`);
+
+      // Diagnostic: the same load spread over many threads, to separate the per-thread row lock from the rest.
+      if (SPREAD_THREADS > 1) {
+        const threadIds = [world.threadId, ...(await addThreads(world, SPREAD_THREADS - 1))];
+        log(`(a′) POST spread over ${threadIds.length} threads (diagnostic)`);
+        const spread = await runHttp(appA, { ...load, headers: seekerAuth, paths: threadIds.map((id) => `/v1/threads/${id}/messages`) });
+        rows.push({
+          benchmark: `(a′) same POST load over ${threadIds.length} threads (diagnostic)`,
+          ours: fmt.rps(spread.rps),
+          baseline: fmt.rps(base.rps),
+          ratio: fmt.ratio(spread.rps / base.rps),
+          target: `p99 ${fmt.ms(spread.p99)}`,
+        });
+        notes.push(describeHttp(`(a′) ours over ${threadIds.length} threads`, spread));
+      }
     }
 
     // -- (b) history page --
@@ -195,7 +217,8 @@ async function main(): Promise<void> {
       );
       notes.push(
         `- (c) ours: ${delivery.sent} POSTs due, ${delivery.accepted} answered 201, ${delivery.failed} failed, ${delivery.received} delivered; ` +
-          `POST ack p50 ${fmt.ms(delivery.ack.p50)}, p99 ${fmt.ms(delivery.ack.p99)}, max ${fmt.ms(delivery.ack.max)}`,
+          `POST ack p50 ${fmt.ms(delivery.ack.p50)}, p99 ${fmt.ms(delivery.ack.p99)}, max ${fmt.ms(delivery.ack.max)}; ` +
+          `A sustained ${Math.round(delivery.achievedRate)} POSTs/s of the ${RATE}/s offered`,
         `- (c) instance A (POSTs): ${describeTarget(statsA, delivery.accepted)}`,
         `- (c) instance B (WebSocket, per delivered message): ${describeTarget(statsB, delivery.received)}`,
         `- (c) baseline: ${redis.received} of ${redis.sent} Redis messages received (1 KiB payload)`,
@@ -215,9 +238,10 @@ async function main(): Promise<void> {
     `- CPU: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length} cores`,
     `- settings: ${CONNECTIONS} connections, ${SECONDS} s per HTTP run (+${WARMUP_SECONDS} s warm-up), ` +
       `${RATE} msg/s for ${DELIVERY_SECONDS} s in (c), DB_POOL_SIZE ${env.DB_POOL_SIZE || '20 (default)'}`,
-    `- total run time: ${seconds.toFixed(0)} s`,
+    `- total run time: ${seconds.toFixed(0)} s; 1-minute load average at start: ${loadAtStart.toFixed(2)}`,
     '',
     'ratio = ours / baseline (throughput: higher is better; latency: lower is better).',
+    '',
     '',
   ].join('\n');
   const table = renderTable(rows);

@@ -59,6 +59,8 @@ export interface BenchWorld {
   counsellorToken: string;
   threadId: string;
   epoch: number;
+  topicId: string;
+  agencyId: string;
 }
 
 /** Built through the SDK, as server/test/helpers/world.ts does: admin, topic, agency, counsellor, seeker, enquiry, claim. */
@@ -109,5 +111,19 @@ export async function buildBenchWorld(baseUrl: string, database: Database): Prom
     counsellorToken: counsellor.token,
     threadId: claimed.id,
     epoch: claimed.currentEpoch,
+    topicId: topic.id,
+    agencyId: agency.id,
   };
+}
+
+/** More threads of the same seeker, each claimed by the same counsellor (same epoch as the first). */
+export async function addThreads(world: BenchWorld, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const enquiry = await world.seeker.createEnquiry({ topicId: world.topicId, agencyId: world.agencyId, text: `benchmark enquiry ${i}` });
+    const claimed = await world.counsellor.claim(enquiry.id);
+    if (claimed.currentEpoch !== world.epoch) throw new Error(`thread ${claimed.id} is at epoch ${claimed.currentEpoch}, expected ${world.epoch}`);
+    ids.push(claimed.id);
+  }
+  return ids;
 }
