@@ -12,6 +12,7 @@ import websocket from '@fastify/websocket';
 import absencesRoutes from './absences/routes.ts';
 import accountsRoutes from './accounts/routes.ts';
 import { expireAnonymous } from './accounts/service.ts';
+import { ActorCache } from './accounts/actor-cache.ts';
 import agenciesRoutes from './agencies/routes.ts';
 import { ErrorBody } from './common/schemas.ts';
 import type { Config } from './config.ts';
@@ -44,6 +45,8 @@ export interface BuildOptions {
   anonymousSweepMs?: number;
   /** WebSocket heartbeat: a connection that misses one ping round is closed. */
   heartbeatMs?: number;
+  /** How long a resolved bearer token is cached (evicted early on logout/deletion); 0 disables. */
+  sessionCacheMs?: number;
   /** The SFU for video calls; without it video is reported unavailable and the rest runs. */
   sfu?: SfuServer | null;
 }
@@ -67,7 +70,13 @@ export async function buildApp(options: BuildOptions) {
 
   const bus = options.bus ?? defaultBus(config);
   const redis = bus instanceof RedisBus ? bus.client : null;
-  const ctx: ServiceContext = { db: options.database.db, bus, config, log: app.log };
+  const actors = new ActorCache(options.sessionCacheMs ?? 5_000);
+  const ctx: ServiceContext = { db: options.database.db, actors, bus, config, log: app.log };
+  bus.subscribe((event) => {
+    if (event.type !== 'auth.revoked') return;
+    if (event.payload.tokenHash) actors.evictToken(event.payload.tokenHash);
+    if (event.payload.userIds.length > 0) actors.evictUsers(event.payload.userIds);
+  });
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const presence = redis ? new RedisPresence(redis, heartbeatMs * 3) : new MemoryPresence();
   const hub = new RealtimeHub(ctx, presence, { heartbeatMs, authTimeoutMs: 10_000 });

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { ActorCache } from './accounts/actor-cache.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/schema.ts';
 import type { EventBus } from './realtime/bus.ts';
@@ -7,6 +8,8 @@ import type { DomainEvent } from './realtime/events.ts';
 /** What every service function gets first: the connection, the bus, the configuration. */
 export interface ServiceContext {
   db: Db;
+  /** Token → actor, evicted on logout and deletion across instances. */
+  actors: ActorCache;
   bus: EventBus;
   config: Config;
   log: FastifyBaseLogger;

@@ -38,7 +38,9 @@ export interface ThreadAccess {
  * first enquiry; after the claim the assigned counsellor, plus the team in a team agency.
  * Admins and everyone else: nobody.
  */
-export function relationTo(actor: Actor, thread: ThreadAccessRow): ThreadRelation | null {
+export type RelationFacts = Pick<ThreadAccessRow, 'seekerId' | 'counsellorId' | 'status' | 'isTeam' | 'memberId'>;
+
+export function relationTo(actor: Actor, thread: RelationFacts): ThreadRelation | null {
   if (actor.role === 'seeker') return thread.seekerId === actor.id ? 'seeker' : null;
   if (actor.role !== 'counsellor' || thread.memberId === null) return null;
   if (thread.counsellorId === actor.id) return 'assigned';
@@ -101,10 +103,16 @@ export async function requireThreadAccess(
   lock = false,
 ): Promise<ThreadAccess> {
   const thread = await loadThreadForActor(db, actor.id, threadId, lock);
-  const relation = thread ? relationTo(actor, thread) : null;
-  if (!thread || !relation) throw Errors.THREAD_NOT_FOUND();
+  if (!thread) throw Errors.THREAD_NOT_FOUND();
+  return { thread, relation: requirePermission(actor, thread, permission) };
+}
+
+/** The permission rule on already loaded facts (for queries that load them another way). */
+export function requirePermission(actor: Actor, facts: RelationFacts, permission: ThreadPermission): ThreadRelation {
+  const relation = relationTo(actor, facts);
+  if (!relation) throw Errors.THREAD_NOT_FOUND();
   if (!ALLOWED[permission].has(relation)) {
     throw permission === 'write' ? Errors.THREAD_WRITE_FORBIDDEN() : Errors.THREAD_NOT_FOUND();
   }
-  return { thread, relation };
+  return relation;
 }

@@ -46,13 +46,14 @@ export async function deleteUser(db: Db, userId: string): Promise<void> {
 }
 
 /** Deletes idle anonymous seekers; their threads, messages and tokens go by cascade. */
-export async function deleteIdleAnonymous(db: Db, idleBefore: Date): Promise<number> {
-  const result = await db
+export async function deleteIdleAnonymous(db: Db, idleBefore: Date): Promise<string[]> {
+  const rows = await db
     .deleteFrom('users')
     .where('isAnonymous', '=', true)
     .where('lastActiveAt', '<', idleBefore)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 export async function findUsersKeys(db: Db, userIds: string[]) {

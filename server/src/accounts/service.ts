@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolveLink } from '../agencies/service.ts';
 import { listMembershipsOfUser } from '../agencies/repository.ts';
 import { fromB64, randomCode, toB64 } from '../common/bytes.ts';
-import type { Actor, ServiceContext } from '../context.ts';
+import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import type { Db } from '../db/schema.ts';
 import { Errors } from '../errors.ts';
 import * as repo from './repository.ts';
@@ -223,7 +223,9 @@ export async function createStaffAccount(
 }
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
-  await repo.deleteToken(ctx.db, hashToken(token));
+  const hash = hashToken(token);
+  await repo.deleteToken(ctx.db, hash);
+  await publishAll(ctx, [{ type: 'auth.revoked', payload: { tokenHash: Buffer.from(hash).toString('hex'), userIds: [] } }]);
 }
 
 export async function me(ctx: ServiceContext, actor: Actor): Promise<MeView> {
@@ -236,21 +238,30 @@ export async function me(ctx: ServiceContext, actor: Actor): Promise<MeView> {
 export async function deleteAccount(ctx: ServiceContext, actor: Actor): Promise<void> {
   if (actor.role !== 'seeker') throw Errors.ACCOUNT_NOT_DELETABLE();
   await repo.deleteUser(ctx.db, actor.id);
+  await publishAll(ctx, [{ type: 'auth.revoked', payload: { tokenHash: null, userIds: [actor.id] } }]);
 }
 
 /** Resolves a bearer token; anonymous activity refreshes their expiry. */
 export async function authenticateToken(ctx: ServiceContext, token: string): Promise<Actor | null> {
-  const row = await repo.findActorByTokenHash(ctx.db, hashToken(token));
+  const hash = hashToken(token);
+  const key = Buffer.from(hash).toString('hex');
+  const cached = ctx.actors.get(key);
+  if (cached) return cached;
+  const row = await repo.findActorByTokenHash(ctx.db, hash);
   if (!row) return null;
   if (row.isAnonymous && Date.now() - row.lastActiveAt.getTime() > TOUCH_INTERVAL_MS) {
     await repo.touchUser(ctx.db, row.id);
   }
-  return { id: row.id, role: row.role, isAnonymous: row.isAnonymous };
+  const actor: Actor = { id: row.id, role: row.role, isAnonymous: row.isAnonymous };
+  ctx.actors.set(key, actor);
+  return actor;
 }
 
 /** Deletes anonymous seekers idle for longer than the configured time. */
 export async function expireAnonymous(ctx: ServiceContext, now = new Date()): Promise<number> {
   const deleted = await repo.deleteIdleAnonymous(ctx.db, new Date(now.getTime() - ctx.config.anonIdleTtlSeconds * 1000));
-  if (deleted > 0) ctx.log.info({ deleted }, 'expireAnonymous | removed idle anonymous seekers');
-  return deleted;
+  if (deleted.length === 0) return 0;
+  ctx.log.info({ deleted: deleted.length }, 'expireAnonymous | removed idle anonymous seekers');
+  await publishAll(ctx, [{ type: 'auth.revoked', payload: { tokenHash: null, userIds: deleted } }]);
+  return deleted.length;
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { MemoryBus } from '../realtime/memory-bus.ts';
+import { ActorCache } from '../accounts/actor-cache.ts';
 
 /** Opens the configured database (migrating it first) for a command-line tool. */
 export async function openForCli(): Promise<{ ctx: ServiceContext; database: Database }> {
@@ -26,5 +27,5 @@ export async function openForCli(): Promise<{ ctx: ServiceContext; database: Dat
     process.exit(1);
   }
   const log = pino({ level: 'warn' });
-  return { ctx: { db: database.db, bus: new MemoryBus(), config, log }, database };
+  return { ctx: { db: database.db, actors: new ActorCache(0), bus: new MemoryBus(), config, log }, database };
 }

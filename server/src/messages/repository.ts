@@ -1,25 +1,45 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../db/schema.ts';
+import type { ThreadStatus } from '../threads/table.ts';
 import type { MessageRow } from './table.ts';
+
+/** What the send path learns from taking the next sequence number. */
+export interface SeqAllocation {
+  id: string;
+  seekerId: string;
+  agencyId: string;
+  counsellorId: string | null;
+  /** The status before this message (a closed thread reopens). */
+  status: ThreadStatus;
+  currentEpoch: number;
+  rekeyRequired: boolean;
+  isTeam: boolean;
+  memberId: string | null;
+  seq: number;
+}
 
 /**
  * Takes the next per-thread sequence number and reopens a closed or archived thread, in one
- * statement on the already locked thread row, so numbers have no gaps and no duplicates.
+ * statement that also returns everything the permission and epoch checks need. The UPDATE takes
+ * the thread's row lock, so numbers have no gaps or duplicates; a refused send rolls it back.
  */
-export async function allocateSeq(trx: Trx, threadId: string): Promise<number> {
-  const row = await trx
-    .updateTable('threads')
-    .set({
-      lastSeq: sql<number>`last_seq + 1`,
-      updatedAt: new Date(),
-      status: sql<'active'>`case when status in ('closed', 'archived') then 'active' else status end`,
-    })
-    .where('id', '=', threadId)
-    .returning('lastSeq')
-    .executeTakeFirstOrThrow();
-  return row.lastSeq;
+export async function allocateSeq(trx: Trx, threadId: string, actorId: string): Promise<SeqAllocation | undefined> {
+  const result = await sql<SeqAllocation>`
+    update threads t
+       set last_seq = t.last_seq + 1,
+           updated_at = now(),
+           status = case when t.status in ('closed', 'archived') then 'active' else t.status end
+      from threads old
+      join agencies a on a.id = old.agency_id
+      left join agency_members m on m.agency_id = old.agency_id and m.user_id = ${actorId}
+     where t.id = ${threadId} and old.id = t.id
+ returning t.id, t.seeker_id as "seekerId", t.agency_id as "agencyId", t.counsellor_id as "counsellorId",
+           old.status as "status", t.current_epoch as "currentEpoch", t.rekey_required as "rekeyRequired",
+           a.is_team as "isTeam", m.user_id as "memberId", t.last_seq as "seq"`.execute(trx);
+  return result.rows[0];
 }
 
+/** Inserts unless the client message id is already stored in the thread (then undefined). */
 export async function insertMessage(
   trx: Trx,
   row: {
@@ -33,8 +53,13 @@ export async function insertMessage(
     nonce: Uint8Array;
     signature: Uint8Array;
   },
-): Promise<MessageRow> {
-  return trx.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+): Promise<MessageRow | undefined> {
+  return trx
+    .insertInto('messages')
+    .values(row)
+    .onConflict((oc) => oc.columns(['threadId', 'clientMessageId']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function findMessageByClientId(db: Db | Trx, threadId: string, clientMessageId: string) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { requireThreadAccess } from '../access/thread-access.ts';
+import { requirePermission, requireThreadAccess } from '../access/thread-access.ts';
 import { fromB64, toB64 } from '../common/bytes.ts';
 import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import type { Trx } from '../db/schema.ts';
 import type { DomainEvent } from '../realtime/events.ts';
-import { Errors } from '../errors.ts';
+import { AppError, Errors } from '../errors.ts';
 import { recordTeamAccess } from '../threads/access-log.ts';
 import { notifyMessage } from '../notifications/rules.ts';
 import * as repo from './repository.ts';
@@ -30,9 +30,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(a, b) === 0;
 }
 
-/** Inserts a message on a thread whose row the caller has locked; numbers it with the next seq. */
-export async function storeMessage(trx: Trx, threadId: string, senderId: string, input: NewMessageInput): Promise<MessageRow> {
-  const seq = await repo.allocateSeq(trx, threadId);
+/** Inserts a message with a sequence number the caller allocated; undefined if the client id exists. */
+export async function storeMessage(
+  trx: Trx,
+  threadId: string,
+  senderId: string,
+  input: NewMessageInput,
+  seq: number,
+): Promise<MessageRow | undefined> {
   return repo.insertMessage(trx, {
     id: randomUUID(),
     threadId,
@@ -46,9 +51,15 @@ export async function storeMessage(trx: Trx, threadId: string, senderId: string,
   });
 }
 
+/** Thrown inside the transaction to roll back when the client message id already exists. */
+class DuplicateClientId extends Error {}
+
 /**
  * Stores an encrypted message and answers only after the commit. A retry with the same client
  * message id returns the stored message instead of storing a second one.
+ *
+ * The hot path is three statements inside the transaction: allocate the sequence number (which
+ * also locks the row and returns the facts for the checks), insert, and write notifications.
  */
 export async function sendMessage(
   ctx: ServiceContext,
@@ -56,37 +67,48 @@ export async function sendMessage(
   threadId: string,
   input: NewMessageInput,
 ): Promise<{ message: MessageViewType; created: boolean }> {
-  const outcome = await ctx.db.transaction().execute(async (trx) => {
-    // The row lock serialises senders of one thread: seq allocation and the duplicate check are race-free.
-    const { thread, relation } = await requireThreadAccess(trx, actor, threadId, 'write', true);
-    const existing = await repo.findMessageByClientId(trx, threadId, input.clientMessageId);
-    if (existing) {
-      const same = existing.senderId === actor.id && sameBytes(existing.ciphertext, fromB64(input.ciphertext));
-      if (!same) throw Errors.MESSAGE_DUPLICATE_ID();
-      return { row: existing, created: false, events: [] as DomainEvent[] };
+  let outcome: { row: MessageRow; events: DomainEvent[] };
+  try {
+    outcome = await ctx.db.transaction().execute(async (trx) => {
+      const thread = await repo.allocateSeq(trx, threadId, actor.id);
+      if (!thread) throw Errors.THREAD_NOT_FOUND();
+      const relation = requirePermission(actor, thread, 'write');
+      if (thread.rekeyRequired) throw Errors.THREAD_REKEY_REQUIRED();
+      if (input.epoch !== thread.currentEpoch) {
+        throw Errors.MESSAGE_EPOCH_STALE(String(input.epoch), String(thread.currentEpoch));
+      }
+      const row = await storeMessage(trx, threadId, actor.id, input, thread.seq);
+      if (!row) throw new DuplicateClientId();
+      if (relation === 'team') {
+        await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'write' });
+      }
+      const events: DomainEvent[] = [
+        {
+          type: 'message.created',
+          payload: { threadId, agencyId: thread.agencyId, seq: row.seq, messageId: row.id, senderId: actor.id },
+        },
+        ...(await notifyMessage(trx, thread, actor.id)),
+      ];
+      if (thread.status === 'closed' || thread.status === 'archived') {
+        events.push({ type: 'thread.status', payload: { threadId, agencyId: thread.agencyId, status: 'active' } });
+      }
+      return { row, events };
+    });
+  } catch (error) {
+    // A retry of a stored message succeeds even if the thread moved on (new epoch, re-key) since.
+    const retryable =
+      error instanceof DuplicateClientId ||
+      (error instanceof AppError && (error.code === 'MESSAGE_EPOCH_STALE' || error.code === 'THREAD_REKEY_REQUIRED'));
+    if (!retryable) throw error;
+    const existing = await repo.findMessageByClientId(ctx.db, threadId, input.clientMessageId);
+    if (!existing) throw error;
+    if (existing.senderId !== actor.id || !sameBytes(existing.ciphertext, fromB64(input.ciphertext))) {
+      throw Errors.MESSAGE_DUPLICATE_ID();
     }
-    if (thread.rekeyRequired) throw Errors.THREAD_REKEY_REQUIRED();
-    if (input.epoch !== thread.currentEpoch) {
-      throw Errors.MESSAGE_EPOCH_STALE(String(input.epoch), String(thread.currentEpoch));
-    }
-    const row = await storeMessage(trx, threadId, actor.id, input);
-    if (relation === 'team') {
-      await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'write' });
-    }
-    const events: DomainEvent[] = [
-      {
-        type: 'message.created',
-        payload: { threadId, agencyId: thread.agencyId, seq: row.seq, messageId: row.id, senderId: actor.id },
-      },
-    ];
-    events.push(...(await notifyMessage(trx, thread, actor.id)));
-    if (thread.status === 'closed' || thread.status === 'archived') {
-      events.push({ type: 'thread.status', payload: { threadId, agencyId: thread.agencyId, status: 'active' } });
-    }
-    return { row, created: true, events };
-  });
+    return { message: messageView(existing), created: false };
+  }
   await publishAll(ctx, outcome.events);
-  return { message: messageView(outcome.row), created: outcome.created };
+  return { message: messageView(outcome.row), created: true };
 }
 
 /** A page of ciphertexts in sequence order; opening it through the team view is logged. */

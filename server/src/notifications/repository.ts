@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Trx } from '../db/schema.ts';
 import type { EmailStatus, NotificationKind, NotificationRow } from './table.ts';
 
@@ -63,4 +64,25 @@ export async function claimPendingEmails(trx: Trx, limit: number) {
 
 export async function setEmailStatus(trx: Trx, id: string, status: EmailStatus, attempts: number): Promise<void> {
   await trx.updateTable('notifications').set({ emailStatus: status, emailAttempts: attempts }).where('id', '=', id).execute();
+}
+
+/**
+ * The notifications of one new message, in a single statement (it runs on the send hot path):
+ * `directId` plus, when `withTeam`, every activated counsellor of the agency; never the sender.
+ */
+export async function insertMessageNotifications(
+  trx: Trx,
+  input: { threadId: string; agencyId: string; senderId: string; directId: string; withTeam: boolean },
+): Promise<Array<{ id: string; userId: string }>> {
+  const result = await sql<{ id: string; userId: string }>`
+    insert into notifications (id, user_id, kind, thread_id, agency_id, email_status)
+    select gen_random_uuid(), u.id, 'message.new', ${input.threadId}, ${input.agencyId},
+           case when u.email is null then 'none' else 'pending' end
+      from users u
+     where u.id <> ${input.senderId}
+       and (u.id = ${input.directId}
+            or (${input.withTeam} and u.role = 'counsellor' and u.sign_public_key is not null
+                and u.id in (select m.user_id from agency_members m where m.agency_id = ${input.agencyId})))
+    returning id, user_id as "userId"`.execute(trx);
+  return result.rows;
 }

@@ -2,7 +2,7 @@ import { absentUserIds } from '../absences/repository.ts';
 import { listAgencyCounsellorIds } from '../agencies/repository.ts';
 import type { Trx } from '../db/schema.ts';
 import type { DomainEvent } from '../realtime/events.ts';
-import { insertNotifications, usersWithEmail, type NewNotification } from './repository.ts';
+import { insertMessageNotifications, insertNotifications, usersWithEmail, type NewNotification } from './repository.ts';
 import type { NotificationKind } from './table.ts';
 
 /** What the rules need to know about the thread. */
@@ -55,14 +55,14 @@ export async function notifyNewThread(trx: Trx, thread: NotifiedThread): Promise
  * the seeker. Notifications carry ids only, never content.
  */
 export async function notifyMessage(trx: Trx, thread: NotifiedThread, senderId: string): Promise<DomainEvent[]> {
-  const recipients = new Set<string>();
-  if (senderId === thread.seekerId) {
-    if (thread.status === 'enquiry' || !thread.counsellorId) return [];
-    recipients.add(thread.counsellorId);
-    if (thread.isTeam) for (const id of await listAgencyCounsellorIds(trx, thread.agencyId)) recipients.add(id);
-  } else {
-    recipients.add(thread.seekerId);
-  }
-  recipients.delete(senderId);
-  return build(trx, thread, 'message.new', recipients, true);
+  const fromSeeker = senderId === thread.seekerId;
+  if (fromSeeker && (thread.status === 'enquiry' || !thread.counsellorId)) return [];
+  const inserted = await insertMessageNotifications(trx, {
+    threadId: thread.id,
+    agencyId: thread.agencyId,
+    senderId,
+    directId: fromSeeker ? (thread.counsellorId as string) : thread.seekerId,
+    withTeam: fromSeeker && thread.isTeam,
+  });
+  return inserted.map((row) => ({ type: 'notification.created', payload: { notificationId: row.id, userId: row.userId } }));
 }

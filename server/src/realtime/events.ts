@@ -15,6 +15,8 @@ export interface DomainEvents {
   'membership.changed': { agencyId: string; userId: string; change: 'added' | 'removed' };
   'notification.created': { notificationId: string; userId: string };
   'presence.changed': { userId: string };
+  /** Evicts cached sessions: one token (by its hash) or every token of these users. */
+  'auth.revoked': { tokenHash: string | null; userIds: string[] };
   /** A call signalling frame for these users' sockets (ids, states and sealed media keys only). */
   'call.frame': { userIds: string[]; frame: CallFrame };
 }

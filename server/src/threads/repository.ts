@@ -13,7 +13,8 @@ export async function insertThread(
 ): Promise<void> {
   await trx
     .insertInto('threads')
-    .values({ ...row, claimedAt: row.counsellorId ? new Date() : null })
+    // The first message is stored with it, so the thread starts at sequence number 1.
+    .values({ ...row, lastSeq: 1, claimedAt: row.counsellorId ? new Date() : null })
     .execute();
 }
 

@@ -126,7 +126,8 @@ export async function createThread(ctx: ServiceContext, actor: Actor, input: Cre
       status: routing.status,
     });
     await repo.insertEpoch(trx, input.id, 0, 'created', actor.id, envelopeRows(input.envelopes));
-    const message = await storeMessage(trx, input.id, actor.id, { ...input.firstMessage, epoch: 0 });
+    const message = await storeMessage(trx, input.id, actor.id, { ...input.firstMessage, epoch: 0 }, 1);
+    if (!message) throw Errors.MESSAGE_DUPLICATE_ID();
     const notifications = await notifyNewThread(trx, { id: input.id, seekerId: actor.id, ...routing });
     return { message, notifications };
   });

@@ -81,6 +81,20 @@ describe.skipIf(!enabled)('two instances sharing Postgres and Redis', () => {
     watcher.socket.close();
   });
 
+  it('should revoke a token on every instance at logout, although sessions are cached', async () => {
+    const seeker = await newSeeker(a);
+    const token = seeker.token as string;
+    const me = (instance: TestServer) => fetch(`${instance.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await me(b)).status).toBe(200);
+    await seeker.logout();
+    let status = 200;
+    for (let i = 0; i < 50 && status === 200; i++) {
+      status = (await me(b)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(401);
+  });
+
   it('should answer a bad frame with an error frame and keep the connection', async () => {
     const [b1] = world.solo.counsellors;
     const socket = await rawSocket(b.url, b1.token as string);
