@@ -111,18 +111,21 @@ export async function sendMessage(
   return { message: messageView(outcome.row), created: true };
 }
 
-/** A page of ciphertexts in sequence order; opening it through the team view is logged. */
+/**
+ * A page of ciphertexts in sequence order. A team-view read writes its access-log entry in the
+ * same transaction as the check; every other read needs no transaction.
+ */
 export async function history(ctx: ServiceContext, actor: Actor, threadId: string, input: HistoryInput) {
+  const page = { afterSeq: input.afterSeq ?? null, beforeSeq: input.beforeSeq ?? null, limit: input.limit ?? 100 };
+  const access = await requireThreadAccess(ctx.db, actor, threadId, 'read');
+  if (access.relation !== 'team') {
+    const rows = await repo.listMessages(ctx.db, threadId, page);
+    return { messages: rows.map(messageView), lastSeq: access.thread.lastSeq };
+  }
   return ctx.db.transaction().execute(async (trx) => {
-    const { thread, relation } = await requireThreadAccess(trx, actor, threadId, 'read');
-    if (relation === 'team') {
-      await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'read' });
-    }
-    const rows = await repo.listMessages(trx, threadId, {
-      afterSeq: input.afterSeq ?? null,
-      beforeSeq: input.beforeSeq ?? null,
-      limit: input.limit ?? 100,
-    });
+    const { thread } = await requireThreadAccess(trx, actor, threadId, 'read');
+    await recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'read' });
+    const rows = await repo.listMessages(trx, threadId, page);
     return { messages: rows.map(messageView), lastSeq: thread.lastSeq };
   });
 }
