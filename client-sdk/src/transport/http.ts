@@ -20,7 +20,8 @@ export class HttpTransport {
 
   constructor(baseUrl: string, fetchImpl: typeof fetch = fetch) {
     this.#baseUrl = baseUrl.replace(/\/$/, '');
-    this.#fetch = fetchImpl;
+    // Browsers throw "Illegal invocation" when fetch is called detached from its global.
+    this.#fetch = fetchImpl === fetch ? fetch.bind(globalThis) : fetchImpl;
   }
 
   get baseUrl(): string {
