@@ -76,6 +76,27 @@ export interface SavedSession {
 const MAX_SEND_ATTEMPTS = 4;
 
 /**
+ * A new account's secrets, made in the client: Argon2id split of the password, a fresh identity,
+ * and its backup wrapped by the password half that never leaves. `body` is what the server gets.
+ */
+function newAccountSecrets(username: string, password: string, profile: KdfProfile | undefined) {
+  const kdf = newKdfParams(profile);
+  const { authKey, wrapKey } = derivePasswordKeys(password, kdf);
+  const identity = generateIdentity();
+  const backup = wrapIdentity(identity, wrapKey, username);
+  return {
+    identity,
+    body: {
+      username,
+      authKey: toB64(authKey),
+      kdf: { salt: toB64(kdf.salt), opsLimit: kdf.opsLimit, memLimit: kdf.memLimit },
+      identity: { signPublicKey: toB64(identity.signPublicKey), boxPublicKey: toB64(identity.boxPublicKey) },
+      keyBackup: { nonce: toB64(backup.nonce), ciphertext: toB64(backup.ciphertext) },
+    },
+  };
+}
+
+/**
  * The typed client of the counselling server. All cryptography happens here: the server
  * receives only public keys, sealed envelopes, ciphertext and signatures.
  */
@@ -101,18 +122,11 @@ export class CounselClient {
     options: ClientOptions & { username: string; password: string; email?: string; linkCode?: string },
   ): Promise<CounselClient> {
     const http = new HttpTransport(options.baseUrl, options.fetch);
-    const kdf = newKdfParams(options.kdfProfile);
-    const { authKey, wrapKey } = derivePasswordKeys(options.password, kdf);
-    const identity = generateIdentity();
-    const backup = wrapIdentity(identity, wrapKey, options.username);
+    const { identity, body } = newAccountSecrets(options.username, options.password, options.kdfProfile);
     const session = await http.request<SessionResponse>('POST', '/v1/auth/register', {
       body: {
-        username: options.username,
+        ...body,
         ...(options.email ? { email: options.email } : {}),
-        authKey: toB64(authKey),
-        kdf: { salt: toB64(kdf.salt), opsLimit: kdf.opsLimit, memLimit: kdf.memLimit },
-        identity: { signPublicKey: toB64(identity.signPublicKey), boxPublicKey: toB64(identity.boxPublicKey) },
-        keyBackup: { nonce: toB64(backup.nonce), ciphertext: toB64(backup.ciphertext) },
         ...(options.linkCode ? { linkCode: options.linkCode } : {}),
       },
     });
@@ -125,19 +139,12 @@ export class CounselClient {
     options: ClientOptions & { activationCode: string; username: string; password: string; displayName?: string },
   ): Promise<CounselClient> {
     const http = new HttpTransport(options.baseUrl, options.fetch);
-    const kdf = newKdfParams(options.kdfProfile);
-    const { authKey, wrapKey } = derivePasswordKeys(options.password, kdf);
-    const identity = generateIdentity();
-    const backup = wrapIdentity(identity, wrapKey, options.username);
+    const { identity, body } = newAccountSecrets(options.username, options.password, options.kdfProfile);
     const session = await http.request<SessionResponse>('POST', '/v1/auth/activate', {
       body: {
+        ...body,
         activationCode: options.activationCode,
-        username: options.username,
         ...(options.displayName ? { displayName: options.displayName } : {}),
-        authKey: toB64(authKey),
-        kdf: { salt: toB64(kdf.salt), opsLimit: kdf.opsLimit, memLimit: kdf.memLimit },
-        identity: { signPublicKey: toB64(identity.signPublicKey), boxPublicKey: toB64(identity.boxPublicKey) },
-        keyBackup: { nonce: toB64(backup.nonce), ciphertext: toB64(backup.ciphertext) },
       },
     });
     http.token = session.token;

@@ -1,21 +1,9 @@
 import { SfuServer, loadSfuConfig, videoAvailability, SfuConfigError } from '../../sfu/src/index.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loggerOptions } from './logger.ts';
-
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
 
 /** The SFU when its worker is available; null (video unavailable) otherwise. A bad SFU setting stops the start. */
 async function startSfu(): Promise<SfuServer | null> {
@@ -40,7 +28,7 @@ async function startSfu(): Promise<SfuServer | null> {
 
 /** The process entry point: configuration, migrations, listen, graceful shutdown. */
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = loadConfigOrExit();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

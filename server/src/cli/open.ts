@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import type { ServiceContext } from '../context.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -8,16 +8,7 @@ import { ActorCache } from '../accounts/actor-cache.ts';
 
 /** Opens the configured database (migrating it first) for a command-line tool. */
 export async function openForCli(): Promise<{ ctx: ServiceContext; database: Database }> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   const outcome = await migrateToLatest(database.db);
   for (const result of outcome.results) process.stderr.write(`migration ${result.migrationName}: ${result.status}\n`);
