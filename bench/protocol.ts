@@ -1,6 +1,7 @@
 /** IPC between the benchmark driver (bench/run.ts) and a server child process (bench/target.ts). */
 
-export type TargetKind = 'app' | 'bare';
+/** `bare-pg` is a context baseline: bare Fastify plus one durable INSERT per POST. */
+export type TargetKind = 'app' | 'bare' | 'bare-pg';
 
 /** What a child measured about itself since the last `reset`. */
 export interface TargetStats {

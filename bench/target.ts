@@ -126,10 +126,43 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
   return { url, close: () => app.close() };
 }
 
+/**
+ * Context baseline for (a): the same POST, durably stored with one INSERT in its own
+ * transaction through a pg pool, and nothing else (no auth, no checks, no sequence, no events).
+ */
+async function startBarePg(): Promise<{ url: string; close: () => Promise<void> }> {
+  instrumentPg();
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+  await pool.query(`create table if not exists bench_baseline (
+    id uuid primary key, thread_id uuid not null, client_message_id uuid not null,
+    ciphertext bytea not null, created_at timestamptz not null default now())`);
+  const app = Fastify({ logger: false });
+  app.post('/v1/threads/:id/messages', async (request, reply) => {
+    const body = request.body as { clientMessageId?: string; ciphertext?: string };
+    const params = request.params as { id: string };
+    const id = randomUUID();
+    await pool.query('insert into bench_baseline (id, thread_id, client_message_id, ciphertext) values ($1, $2, $3, $4)', [
+      id,
+      params.id,
+      body.clientMessageId ?? randomUUID(),
+      Buffer.from(body.ciphertext ?? '', 'base64url'),
+    ]);
+    return reply.code(201).send({ id, clientMessageId: body.clientMessageId ?? null });
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const kind = process.argv[2] as TargetKind | undefined;
-  if (kind !== 'app' && kind !== 'bare') throw new Error(`usage: target.ts app|bare (got ${String(kind)})`);
-  const server = kind === 'app' ? await startApp() : await startBare();
+  if (kind !== 'app' && kind !== 'bare' && kind !== 'bare-pg') throw new Error(`usage: target.ts app|bare|bare-pg (got ${String(kind)})`);
+  const server = kind === 'app' ? await startApp() : kind === 'bare' ? await startBare() : await startBarePg();
   let closing = false;
   const shutdown = () => {
     if (closing) return;

@@ -14,7 +14,7 @@ import type { DomainEvent } from './events.ts';
 import { ClientFrame, type ServerFrame } from './frames.ts';
 import type { PresenceStore } from './presence.ts';
 import { VideoService } from '../video/service.ts';
-import { liveAudience, listAgencyCounsellorIds, threadFacts } from './routing.ts';
+import { liveAudience, listAgencyCounsellorIds, messageWithFacts, threadFacts } from './routing.ts';
 
 const clientFrame = TypeCompiler.Compile(ClientFrame);
 type CallRequest = Extract<ClientFrame, { type: `call.${string}` }>;
@@ -226,13 +226,13 @@ export class RealtimeHub {
     switch (event.type) {
       case 'message.created': {
         const { threadId, messageId, seq } = event.payload;
-        const facts = await threadFacts(this.#ctx.db, threadId);
-        if (!facts) return;
-        const audience = await liveAudience(this.#ctx.db, facts);
+        const row = await messageWithFacts(this.#ctx.db, messageId);
+        if (!row) return;
+        const audience = await liveAudience(this.#ctx.db, { ...row, id: threadId });
         const full = this.#local(audience.full);
         if (full.length > 0) {
-          const row = await this.#ctx.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-          if (row) for (const c of full) this.#send(c, { type: 'message', threadId, message: messageView(row) });
+          const frame = JSON.stringify({ type: 'message', threadId, message: messageView(row) } satisfies ServerFrame);
+          for (const c of full) this.#sendRaw(c, frame);
         }
         for (const c of this.#local(audience.activity)) this.#send(c, { type: 'thread.activity', threadId, seq });
         return;
@@ -303,7 +303,12 @@ export class RealtimeHub {
   }
 
   #send(connection: Connection, frame: ServerFrame): void {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
+    this.#sendRaw(connection, JSON.stringify(frame));
+  }
+
+  /** Sends an already serialised frame (one serialisation for many receivers). */
+  #sendRaw(connection: Connection, data: string): void {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(data);
   }
 
   #sendError(connection: Connection, error: unknown): void {

@@ -14,6 +14,18 @@ export async function threadFacts(db: Db, threadId: string) {
 
 export type ThreadFacts = NonNullable<Awaited<ReturnType<typeof threadFacts>>>;
 
+/** A new message with its thread's routing facts, in one query (the delivery hot path). */
+export async function messageWithFacts(db: Db, messageId: string) {
+  return db
+    .selectFrom('messages as msg')
+    .innerJoin('threads as t', 't.id', 'msg.threadId')
+    .innerJoin('agencies as a', 'a.id', 't.agencyId')
+    .selectAll('msg')
+    .select(['t.seekerId', 't.agencyId', 't.counsellorId', 't.status', 'a.isTeam'])
+    .where('msg.id', '=', messageId)
+    .executeTakeFirst();
+}
+
 /**
  * Who receives a thread's content live: the readers, except team colleagues of a claimed case,
  * who get an activity notice and open the case through the logged team view.
