@@ -14,7 +14,8 @@ import type { DomainEvent } from './events.ts';
 import { ClientFrame, type ServerFrame } from './frames.ts';
 import type { PresenceStore } from './presence.ts';
 import { VideoService } from '../video/service.ts';
-import { liveAudience, listAgencyCounsellorIds, messageWithFacts, threadFacts } from './routing.ts';
+import { listAgencyCounsellorIds } from '../agencies/repository.ts';
+import { liveAudience, messageWithFacts, threadFacts } from './routing.ts';
 
 const clientFrame = TypeCompiler.Compile(ClientFrame);
 type CallRequest = Extract<ClientFrame, { type: `call.${string}` }>;

@@ -1,6 +1,5 @@
 import type { Db } from '../db/schema.ts';
 import { expectedReaders } from '../threads/readers.ts';
-import { listAgencyCounsellorIds } from '../agencies/repository.ts';
 
 /** One query for everything the router needs about a thread. */
 export async function threadFacts(db: Db, threadId: string) {
@@ -38,4 +37,3 @@ export async function liveAudience(db: Db, facts: ThreadFacts): Promise<{ full: 
   return { full, activity };
 }
 
-export { listAgencyCounsellorIds };
