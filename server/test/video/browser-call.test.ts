@@ -589,18 +589,19 @@ describe.skipIf(missing !== null)('video call in a real browser', () => {
     await inPage(colleaguePage, (h) => h.leave());
     await waitForPage(counsellorPage, (h, g: number) => (h.generation() ?? -1) > g, before, 'rotation after peer-left');
     const after = (await inPage(counsellorPage, (h) => h.generation()))!;
-    await waitForPage(seekerPage, (h, g: number) => h.generation() === g, after, 'seeker gets the new generation');
-    // The seeker keeps decoding the counsellor's video, now under the new generation…
+    // A further rotation may follow (re-keys are batched), so "at least the new generation".
+    await waitForPage(seekerPage, (h, g: number) => (h.generation() ?? -1) >= g, after, 'seeker gets the new generation');
+    // The seeker keeps decoding the counsellor's video, now under a post-departure generation…
     await waitForPage(
       seekerPage,
-      async (h, g: number) => (await h.frameStats())!['recv:video']!.lastGeneration === g,
+      async (h, g: number) => ((await h.frameStats())!['recv:video']!.lastGeneration ?? -1) >= g,
       after,
       'seeker decrypts the new generation',
     );
     // …which was never sealed to the colleague who left.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const colleagueGenerations = await inPage(colleaguePage, (h, id: string) => h.keyGenerations(id), callId);
-    expect(colleagueGenerations).not.toContain(after);
+    expect(colleagueGenerations.filter((g) => g >= after)).toEqual([]);
     expect(Math.max(...colleagueGenerations)).toBeLessThanOrEqual(before);
     await hangUp(callId);
   });
