@@ -1,6 +1,6 @@
 import { fromB64, toB64 } from './crypto/encoding.ts';
 import { CryptoError, CryptoFailure } from './crypto/failures.ts';
-import { identityFingerprint, type safetyNumber } from './crypto/safety-number.ts';
+import { identityFingerprint } from './crypto/safety-number.ts';
 import type { PublicIdentity } from './crypto/identity.ts';
 import type { KeyPinStore } from './key-pins.ts';
 
@@ -70,5 +70,3 @@ export class PeerKeyBook {
     this.#known.set(userId, identity);
   }
 }
-
-export type SafetyNumberFn = typeof safetyNumber;

@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CryptoError, CryptoFailure } from '../src/crypto/failures.ts';
+import { CryptoFailure } from '../src/crypto/failures.ts';
 import { generateIdentity, publicIdentity, unwrapIdentity, wrapIdentity } from '../src/crypto/identity.ts';
 import { decryptMessage, encryptMessage } from '../src/crypto/messages.ts';
 import { derivePasswordKeys, newKdfParams } from '../src/crypto/password.ts';
 import { safetyNumber } from '../src/crypto/safety-number.ts';
 import { newEpochKey, openEpochKey, sealEpochKey } from '../src/crypto/thread-keys.ts';
 import { sodium } from '../src/crypto/sodium.ts';
+import { failureOf } from './failure-of.ts';
 
 const text = new TextEncoder().encode('a confidential sentence');
 
-function failureOf(fn: () => unknown): CryptoFailure | null {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error instanceof CryptoError ? error.failure : null;
-  }
-}
 
 describe('password split', () => {
   it('should derive an auth key and a wrap key that differ and are reproducible', () => {

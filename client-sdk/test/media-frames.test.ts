@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CryptoError, CryptoFailure } from '../src/crypto/failures.ts';
+import { CryptoFailure } from '../src/crypto/failures.ts';
 import {
   FRAME_MAGIC,
   FRAME_TAG_BYTES,
@@ -12,18 +12,11 @@ import {
   isVp8KeyFrame,
 } from '../src/crypto/media-frames.ts';
 import { sodium } from '../src/crypto/sodium.ts';
+import { failureOf } from './failure-of.ts';
 
 const key0 = sodium.randombytes_buf(32);
 const key1 = sodium.randombytes_buf(32);
 
-function failureOf(fn: () => unknown): CryptoFailure | null {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error instanceof CryptoError ? error.failure : null;
-  }
-}
 
 /** A plausible VP8 key frame: tag with P=0, start code, 640x480, then payload. */
 function vp8KeyFrame(size = 200): Uint8Array {
