@@ -106,6 +106,8 @@ export class CounselClient {
   readonly #peers: PeerKeyBook;
   /** threadId → epoch → key */
   readonly #epochKeys = new Map<string, Map<number, Uint8Array>>();
+  /** The last known epoch state per thread, so a send needs no extra round trip (409s refresh it). */
+  readonly #epochState = new Map<string, { currentEpoch: number; rekeyRequired: boolean }>();
   #me: Me;
 
   private constructor(http: HttpTransport, identity: Identity, me: Me, pins: KeyPinStore) {
@@ -294,7 +296,7 @@ export class CounselClient {
       },
     });
     this.#keysOf(threadId).set(0, epochKey);
-    return detail;
+    return this.#remember(detail);
   }
 
   async listThreads(query: { view?: 'enquiries' | 'mine' | 'team'; agencyId?: string; status?: string } = {}) {
@@ -319,7 +321,7 @@ export class CounselClient {
   async getThread(threadId: string): Promise<ThreadDetail> {
     const detail = await this.#http.request<ThreadDetail>('GET', `/v1/threads/${threadId}`);
     await this.#openEnvelopes(detail);
-    return detail;
+    return this.#remember(detail);
   }
 
   /**
@@ -342,7 +344,7 @@ export class CounselClient {
       body: { envelopes: this.#seal(summary.id, epoch, epochKey, trusted) },
     });
     this.#keysOf(summary.id).set(epoch, epochKey);
-    return claimed;
+    return this.#remember(claimed);
   }
 
   /** Starts a new epoch for the current readers (done automatically when the server asks). */
@@ -356,7 +358,7 @@ export class CounselClient {
       body: { epoch, envelopes: this.#seal(threadId, epoch, epochKey, readers) },
     });
     this.#keysOf(threadId).set(epoch, epochKey);
-    return rotated;
+    return this.#remember(rotated);
   }
 
   /** Shares every epoch key we hold with current readers who may lack it; returns how many were added. */
@@ -400,7 +402,8 @@ export class CounselClient {
    */
   async sendMessage(threadId: string, text: string, options: { clientMessageId?: string } = {}): Promise<MessageView> {
     const clientMessageId = options.clientMessageId ?? crypto.randomUUID();
-    let detail = await this.getThread(threadId);
+    const known = this.#epochState.get(threadId);
+    let detail = known && this.#keysOf(threadId).has(known.currentEpoch) ? known : await this.getThread(threadId);
     for (let attempt = 1; ; attempt++) {
       if (detail.rekeyRequired) detail = await this.rotateEpoch(threadId);
       const epochKey = this.#keysOf(threadId).get(detail.currentEpoch);
@@ -615,6 +618,11 @@ export class CounselClient {
   }
 
   // -- internals --
+
+  #remember<T extends { id: string; currentEpoch: number; rekeyRequired: boolean }>(detail: T): T {
+    this.#epochState.set(detail.id, { currentEpoch: detail.currentEpoch, rekeyRequired: detail.rekeyRequired });
+    return detail;
+  }
 
   #keysOf(threadId: string): Map<number, Uint8Array> {
     let keys = this.#epochKeys.get(threadId);
