@@ -8,8 +8,14 @@ export async function findTopic(db: Db, id: string) {
   return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listTopics(db: Db) {
-  return db.selectFrom('topics').selectAll().orderBy('name').execute();
+/** Topics with the id of each one's virtual agency, in one query. */
+export async function listTopicsWithVirtualAgency(db: Db) {
+  return db
+    .selectFrom('topics')
+    .leftJoin('agencies', 'agencies.virtualForTopicId', 'topics.id')
+    .select(['topics.id', 'topics.name', 'agencies.id as virtualAgencyId'])
+    .orderBy('topics.name')
+    .execute();
 }
 
 export async function insertAgency(

@@ -37,13 +37,7 @@ function rangeRows(agencyId: string, ranges: PostcodeRangeInput[]) {
 }
 
 export async function listTopics(ctx: ServiceContext) {
-  const topics = await repo.listTopics(ctx.db);
-  const result = [];
-  for (const topic of topics) {
-    const virtual = await repo.findVirtualAgency(ctx.db, topic.id);
-    result.push({ id: topic.id, name: topic.name, virtualAgencyId: virtual?.id ?? null });
-  }
-  return { topics: result };
+  return { topics: await repo.listTopicsWithVirtualAgency(ctx.db) };
 }
 
 /** Agencies serving a postcode for a topic; none local means the topic's virtual agency. */
