@@ -33,6 +33,7 @@ import { realtimeRoutes } from './realtime/routes.ts';
 import { Mailer } from './notifications/mailer.ts';
 import notificationsRoutes from './notifications/routes.ts';
 import threadsRoutes from './threads/routes.ts';
+import webApp from './web/static.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -49,6 +50,8 @@ export interface BuildOptions {
   sessionCacheMs?: number;
   /** The SFU for video calls; without it video is reported unavailable and the rest runs. */
   sfu?: SfuServer | null;
+  /** The built web app to serve (default `web/dist`); `false` serves the API alone. */
+  webRoot?: string | false;
 }
 
 function defaultBus(config: Config): EventBus {
@@ -140,6 +143,7 @@ export async function buildApp(options: BuildOptions) {
   await app.register(absencesRoutes);
   await app.register(notificationsRoutes);
   await app.register(realtimeRoutes(hub));
+  if (options.webRoot !== false) await app.register(webApp, options.webRoot ? { root: options.webRoot } : {});
 
   if (config.smtp) {
     const mailer = new Mailer(ctx, config.smtp);

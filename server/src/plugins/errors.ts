@@ -48,6 +48,8 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the web app (deep links from e-mails, activation and personal links).
+    if (request.server.sendAppShell?.(request, reply)) return reply;
     const error = Errors.NOT_FOUND();
     return reply.status(404).send({ code: error.code, message: error.message, statusCode: 404 });
   });

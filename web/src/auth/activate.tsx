@@ -1,0 +1,4 @@
+/** Placeholder: being built. */
+export function Activate(_props: { code?: string }) {
+  return <section><h1>Activate</h1></section>;
+}

@@ -1,0 +1,26 @@
+import deAdmin from '../locales/de/admin.json';
+import deAuth from '../locales/de/auth.json';
+import deChat from '../locales/de/chat.json';
+import deCommon from '../locales/de/common.json';
+import deCounsellor from '../locales/de/counsellor.json';
+import deSeeker from '../locales/de/seeker.json';
+import enAdmin from '../locales/en/admin.json';
+import enAuth from '../locales/en/auth.json';
+import enChat from '../locales/en/chat.json';
+import enCommon from '../locales/en/common.json';
+import enCounsellor from '../locales/en/counsellor.json';
+import enSeeker from '../locales/en/seeker.json';
+import ruCommon from '../locales/ru/common.json';
+import ruSeeker from '../locales/ru/seeker.json';
+import ukCommon from '../locales/uk/common.json';
+import ukSeeker from '../locales/uk/seeker.json';
+
+/** German and English are complete; Russian and Ukrainian cover what a seeker sees, English fills the rest. */
+export const resources = {
+  en: { common: enCommon, auth: enAuth, seeker: enSeeker, chat: enChat, counsellor: enCounsellor, admin: enAdmin },
+  de: { common: deCommon, auth: deAuth, seeker: deSeeker, chat: deChat, counsellor: deCounsellor, admin: deAdmin },
+  ru: { common: ruCommon, seeker: ruSeeker },
+  uk: { common: ukCommon, seeker: ukSeeker },
+};
+
+export type Namespace = keyof (typeof resources)['en'];

@@ -1,0 +1,4 @@
+/** Placeholder: being built. */
+export function Landing() {
+  return <section><h1>Landing</h1></section>;
+}

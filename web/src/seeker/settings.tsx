@@ -1,0 +1,4 @@
+/** Placeholder: being built. */
+export function SeekerSettings() {
+  return <section><h1>SeekerSettings</h1></section>;
+}
