@@ -24,7 +24,7 @@ export async function initI18n(): Promise<void> {
     resources,
     lng: initialLanguage(),
     fallbackLng: 'en',
-    ns: ['common', 'auth', 'seeker', 'chat', 'counsellor', 'admin'],
+    ns: ['common', 'auth', 'seeker', 'chat', 'counsellor', 'admin', 'call'],
     defaultNS: 'common',
     interpolation: { escapeValue: false }, // Preact escapes text itself.
     returnNull: false,

@@ -1,11 +1,13 @@
 import deAdmin from '../locales/de/admin.json';
 import deAuth from '../locales/de/auth.json';
+import deCall from '../locales/de/call.json';
 import deChat from '../locales/de/chat.json';
 import deCommon from '../locales/de/common.json';
 import deCounsellor from '../locales/de/counsellor.json';
 import deSeeker from '../locales/de/seeker.json';
 import enAdmin from '../locales/en/admin.json';
 import enAuth from '../locales/en/auth.json';
+import enCall from '../locales/en/call.json';
 import enChat from '../locales/en/chat.json';
 import enCommon from '../locales/en/common.json';
 import enCounsellor from '../locales/en/counsellor.json';
@@ -17,8 +19,8 @@ import ukSeeker from '../locales/uk/seeker.json';
 
 /** German and English are complete; Russian and Ukrainian cover what a seeker sees, English fills the rest. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, seeker: enSeeker, chat: enChat, counsellor: enCounsellor, admin: enAdmin },
-  de: { common: deCommon, auth: deAuth, seeker: deSeeker, chat: deChat, counsellor: deCounsellor, admin: deAdmin },
+  en: { common: enCommon, auth: enAuth, call: enCall, seeker: enSeeker, chat: enChat, counsellor: enCounsellor, admin: enAdmin },
+  de: { common: deCommon, auth: deAuth, call: deCall, seeker: deSeeker, chat: deChat, counsellor: deCounsellor, admin: deAdmin },
   ru: { common: ruCommon, seeker: ruSeeker },
   uk: { common: ukCommon, seeker: ukSeeker },
 };
