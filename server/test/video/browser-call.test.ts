@@ -38,7 +38,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { types as ms } from 'mediasoup';
@@ -55,7 +55,8 @@ import {
 } from '../../../client-sdk/src/crypto/media-frames.ts';
 import { sodium } from '../../../client-sdk/src/crypto/sodium.ts';
 import type { CounselClient } from '../../../client-sdk/src/index.ts';
-import { videoAvailability, type Room, type SfuServer } from '../../../sfu/src/index.ts';
+import type { Room, SfuServer } from '../../../sfu/src/index.ts';
+import { browserVideoMissing, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/realtime.ts';
 import { newSeeker, PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { buildWorld, type World } from '../helpers/world.ts';
@@ -65,32 +66,14 @@ const debug = process.env.CALL_TEST_DEBUG ? (...args: unknown[]) => console.log(
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Why this suite cannot run here, or null. With REQUIRE_VIDEO=1 a missing prerequisite fails. */
-const missing = !videoAvailability().available
-  ? `video unavailable: ${videoAvailability().reason}`
-  : !existsSync(CHROMIUM)
-    ? `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`
-    : null;
+const missing = browserVideoMissing();
 
 describe('browser call prerequisites', () => {
   it.runIf(process.env.REQUIRE_VIDEO === '1')('has the mediasoup worker and Chromium (REQUIRE_VIDEO=1)', () => {
     expect(missing).toBeNull();
   });
 });
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 /**
  * The page-side harness, plain JavaScript (nothing of it is transformed by the test runner).
