@@ -9,8 +9,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY sfu/worker ./sfu/worker
 # postinstall builds the SFU worker into .cache/ (3-4 minutes on two cores).
-RUN npm ci --no-audit --no-fund && npm run build:sfu && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund && npm run build:sfu
 COPY . .
+# The web app is built with Vite (a dev dependency), then dev dependencies are dropped.
+RUN npm run build:web && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
