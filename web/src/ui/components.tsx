@@ -1,11 +1,11 @@
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren, InputHTMLAttributes, TextareaHTMLAttributes } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { useT } from '../i18n/i18n.ts';
 import { errorMessage } from './errors.ts';
 
 /** A labelled input; the label is always visible (no placeholder-only fields). */
 export function Field(
-  props: { label: string; hint?: string } & Omit<JSX.HTMLAttributes<HTMLInputElement>, 'label'>,
+  props: { label: string; hint?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'label'>,
 ) {
   const { label, hint, id: givenId, ...input } = props;
   const generated = useId();
@@ -24,7 +24,7 @@ export function Field(
 }
 
 export function TextArea(
-  props: { label: string; hint?: string } & Omit<JSX.HTMLAttributes<HTMLTextAreaElement>, 'label'>,
+  props: { label: string; hint?: string } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'label'>,
 ) {
   const { label, hint, id: givenId, ...area } = props;
   const generated = useId();
