@@ -26,6 +26,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentity } from '../../../client-sdk/src/crypto/identity.ts';
 import { createStaffAccount } from '../../src/accounts/service.ts';
 import { browserVideoMissing, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 import { databaseTargets } from '../helpers/database.ts';
@@ -166,7 +167,7 @@ describe.skipIf(missing !== null)('web app: the whole story through the UI', () 
     await expect.poll(() => admin.getByText(topicName).count()).toBeGreaterThan(0);
     const agencyForm = admin.getByRole('form', { name: 'Create agency' });
     await agencyForm.getByLabel('Agency name').fill(agencyName);
-    await agencyForm.getByLabel('Team agency').check();
+    await agencyForm.getByLabel('Team agency', { exact: true }).check();
     await agencyForm.getByRole('group', { name: 'Topics' }).getByLabel(topicName).check();
     await agencyForm.getByLabel('Postcode ranges').fill('10000-10999');
     await agencyForm.getByRole('button', { name: 'Create agency' }).click();
@@ -258,6 +259,48 @@ describe.skipIf(missing !== null)('web app: the whole story through the UI', () 
     await seeker.reload();
     await expect.poll(() => seekerLog.getByText(`${CANARY} — first enquiry`).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => seekerLog.getByText('Hello, I am Dana.', { exact: false }).count()).toBe(1);
+
+    // Fail closed stays visible: a message the server tampered with is shown as such, never as text.
+    await sql`update messages set ciphertext = decode(repeat('00', length(ciphertext)), 'hex') where thread_id = ${threadId} and seq = 2`.execute(
+      server.db.database.db,
+    );
+    await dana.reload();
+    await expect.poll(() => danaLog.getByText('could not be decrypted', { exact: false }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => danaLog.getByText(`${CANARY} — first enquiry`).count()).toBe(1);
+
+    // A key swapped by the server is noticed after a reload (pins live in IndexedDB), then restored.
+    const danaKeys = await server.db.database.db
+      .selectFrom('users')
+      .select(['id', 'signPublicKey', 'boxPublicKey'])
+      .where('username', '=', 'dana')
+      .executeTakeFirstOrThrow();
+    const evil = generateIdentity();
+    await server.db.database.db.updateTable('users').set({ signPublicKey: evil.signPublicKey, boxPublicKey: evil.boxPublicKey }).where('id', '=', danaKeys.id).execute();
+    await seeker.reload();
+    await expect.poll(() => seeker.getByRole('alert').getByText('has changed', { exact: false }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await screenshot(seeker, 'key-changed');
+    await server.db.database.db
+      .updateTable('users')
+      .set({ signPublicKey: danaKeys.signPublicKey, boxPublicKey: danaKeys.boxPublicKey })
+      .where('id', '=', danaKeys.id)
+      .execute();
+
+    // Logging out removes the session, the private keys and the pins from the browser.
+    await elias.getByRole('button', { name: 'Log out' }).click();
+    await elias.waitForURL((url) => url.pathname === '/');
+    const leftInBrowser = await elias.evaluate(async () => {
+      const count = (name: string, store: string) =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction(store, 'readonly').objectStore(store).count();
+            request.onsuccess = () => resolve(request.result);
+          };
+        });
+      return { session: await count('counsel-session', 'session'), pins: await count('counsel-pins', 'pins') };
+    });
+    expect(leftInBrowser).toEqual({ session: 0, pins: 0 });
 
     // Deep links open their screens: the counsellor's personal link and the admin page.
     await dana.goto(`${server.url}/settings`);

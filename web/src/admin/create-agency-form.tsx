@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useState, useId } from 'preact/hooks';
 import { useClient } from '../session/session.tsx';
 import { useAction } from '../ui/hooks.ts';
 import { ErrorText, Field } from '../ui/components.tsx';
@@ -9,6 +9,7 @@ import { parsePostcodeRanges } from './postcodes.ts';
 /** A counselling centre: its topics, the postcodes it serves, and whether colleagues cover as a team. */
 export function CreateAgencyForm({ data }: { data: AdminData }) {
   const t = useT('admin');
+  const titleId = useId();
   const client = useClient();
   const [name, setName] = useState('');
   const [isTeam, setIsTeam] = useState(false);
@@ -44,8 +45,8 @@ export function CreateAgencyForm({ data }: { data: AdminData }) {
 
   const topics = data.topics.data ?? [];
   return (
-    <form class="card" onSubmit={submit}>
-      <h3>{t('agencies.form.title')}</h3>
+    <form class="card" onSubmit={submit} aria-labelledby={titleId}>
+      <h3 id={titleId}>{t('agencies.form.title')}</h3>
       <Field label={t('agencies.form.name')} value={name} maxLength={200} onInput={(event) => setName(event.currentTarget.value)} />
       <div class="checkbox">
         <input id="agency-team" type="checkbox" checked={isTeam} onChange={(event) => setIsTeam(event.currentTarget.checked)} aria-describedby="agency-team-hint" />

@@ -12,6 +12,7 @@ import { ActivationLink } from './activation-link.tsx';
  */
 export function CreateStaffForm({ role, data }: { role: 'counsellor' | 'admin'; data: AdminData }) {
   const t = useT('admin');
+  const titleId = useId();
   const client = useClient();
   const prefix = useId();
   const [displayName, setDisplayName] = useState('');
@@ -40,6 +41,7 @@ export function CreateStaffForm({ role, data }: { role: 'counsellor' | 'admin'; 
   return (
     <form
       class="card"
+      aria-labelledby={titleId}
       onSubmit={(event) => {
         event.preventDefault();
         const empty = !displayName.trim();
@@ -50,7 +52,7 @@ export function CreateStaffForm({ role, data }: { role: 'counsellor' | 'admin'; 
         }
       }}
     >
-      <h3>{t(`${keys}.title`)}</h3>
+      <h3 id={titleId}>{t(`${keys}.title`)}</h3>
       <p class="muted">{t(`${keys}.intro`)}</p>
       <Field
         label={t(`${keys}.name`)}
