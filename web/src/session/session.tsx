@@ -1,6 +1,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, CounselClient, type LiveSession, type Me } from '@counsel/client-sdk/browser';
+import { watchKeyChanges } from './key-changes.ts';
 import { indexedDbPins, storage } from './storage.ts';
 
 /** The signed-in user's client and live connection, shared by every screen. */
@@ -35,6 +36,8 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [me, setMe] = useState<Me | null>(null);
 
   const attach = useCallback((next: CounselClient | null) => {
+    // Before anything loads keys: the SDK reports a changed peer key only once.
+    if (next) watchKeyChanges(next);
     setLive((previous) => {
       previous?.close();
       return next ? next.connectRealtime() : null;
