@@ -15,6 +15,7 @@
 import * as api from './browser-api.ts';
 
 export * from './browser-api.ts';
+export type * from './public-types.ts';
 export type { VideoCallEvent, VideoCallOptions, CallRing, InboundVideoStats } from './video/call.ts';
 export type { FrameEncryptionMode } from './video/e2ee.ts';
 export type { WorkerStats } from './video/e2ee-worker.ts';

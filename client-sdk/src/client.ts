@@ -1,27 +1,26 @@
 import type {
-  AccessLog,
-  AbsenceView,
-  AgencyCounsellorKeys,
-  AgencyDetail,
   AgencySummary,
-  CreateAgencyInput,
-  CreateStaffInput,
   EnvelopeInput,
   HistoryPage,
   IntakeView,
   LinkView,
   LoginResponse,
   Me,
+  Membership,
   MessageView,
-  NotificationView,
   PreloginResponse,
+  ResumeResponse,
   SessionResponse,
-  StaffCreated,
   ThreadDetail,
   ThreadMembers,
   ThreadSummary,
   Topic,
 } from './api-types.ts';
+import { newAccountSecrets } from './account-secrets.ts';
+import { linkUrl, PublicDirectory } from './directory.ts';
+import { PlainCalls } from './plain-calls.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { deriveResumeKeys, newResumeCode, resumeBackupLabel } from './crypto/resume-code.ts';
 import { fromB64, toB64 } from './crypto/encoding.ts';
 import { CryptoError, CryptoFailure } from './crypto/failures.ts';
 import {
@@ -33,7 +32,7 @@ import {
   type Identity,
 } from './crypto/identity.ts';
 import { decryptMessage, encryptMessage } from './crypto/messages.ts';
-import { derivePasswordKeys, newKdfParams, type KdfProfile } from './crypto/password.ts';
+import { derivePasswordKeys, type KdfProfile } from './crypto/password.ts';
 import { safetyNumber } from './crypto/safety-number.ts';
 import { deriveMediaKey, newMediaSalt, openMediaKey, sealMediaKey } from './crypto/media-keys.ts';
 import { newEpochKey, openEpochKey, sealEpochKey } from './crypto/thread-keys.ts';
@@ -51,6 +50,8 @@ export interface ClientOptions {
   pins?: KeyPinStore;
   /** Argon2id cost for new accounts; `minimum` is for tests only. */
   kdfProfile?: KdfProfile;
+  /** Retries of idempotent sends after network failures and 502/503/504 (backoff with full jitter). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** A message after decryption; `failure` says why `text` is null. */
@@ -73,34 +74,14 @@ export interface SavedSession {
   boxSecretKey: string;
 }
 
+/** Tries of a send whose epoch moved on meanwhile (each try re-encrypts for the new epoch). */
 const MAX_SEND_ATTEMPTS = 4;
-
-/**
- * A new account's secrets, made in the client: Argon2id split of the password, a fresh identity,
- * and its backup wrapped by the password half that never leaves. `body` is what the server gets.
- */
-function newAccountSecrets(username: string, password: string, profile: KdfProfile | undefined) {
-  const kdf = newKdfParams(profile);
-  const { authKey, wrapKey } = derivePasswordKeys(password, kdf);
-  const identity = generateIdentity();
-  const backup = wrapIdentity(identity, wrapKey, username);
-  return {
-    identity,
-    body: {
-      username,
-      authKey: toB64(authKey),
-      kdf: { salt: toB64(kdf.salt), opsLimit: kdf.opsLimit, memLimit: kdf.memLimit },
-      identity: { signPublicKey: toB64(identity.signPublicKey), boxPublicKey: toB64(identity.boxPublicKey) },
-      keyBackup: { nonce: toB64(backup.nonce), ciphertext: toB64(backup.ciphertext) },
-    },
-  };
-}
 
 /**
  * The typed client of the counselling server. All cryptography happens here: the server
  * receives only public keys, sealed envelopes, ciphertext and signatures.
  */
-export class CounselClient {
+export class CounselClient extends PlainCalls {
   readonly #http: HttpTransport;
   readonly #identity: Identity;
   readonly #peers: PeerKeyBook;
@@ -108,13 +89,19 @@ export class CounselClient {
   readonly #epochKeys = new Map<string, Map<number, Uint8Array>>();
   /** The last known epoch state per thread, so a send needs no extra round trip (409s refresh it). */
   readonly #epochState = new Map<string, { currentEpoch: number; rekeyRequired: boolean }>();
+  readonly #retry: RetryPolicy;
+  /** The public lookups (topics, agencies, links, presence); no token goes with them. */
+  readonly directory: PublicDirectory;
   #me: Me;
 
-  private constructor(http: HttpTransport, identity: Identity, me: Me, pins: KeyPinStore) {
+  private constructor(http: HttpTransport, identity: Identity, me: Me, options: ClientOptions) {
+    super(http);
     this.#http = http;
     this.#identity = identity;
     this.#me = me;
-    this.#peers = new PeerKeyBook(pins);
+    this.#peers = new PeerKeyBook(options.pins ?? new MemoryPinStore());
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.directory = new PublicDirectory(options.baseUrl, options.fetch);
   }
 
   // -- sessions --
@@ -133,7 +120,7 @@ export class CounselClient {
       },
     });
     http.token = session.token;
-    return new CounselClient(http, identity, session.user, options.pins ?? new MemoryPinStore());
+    return new CounselClient(http, identity, session.user, options);
   }
 
   /** Staff accounts (created by an admin) choose their password and keys here. */
@@ -150,7 +137,7 @@ export class CounselClient {
       },
     });
     http.token = session.token;
-    return new CounselClient(http, identity, session.user, options.pins ?? new MemoryPinStore());
+    return new CounselClient(http, identity, session.user, options);
   }
 
   /** Logs in from any client: the private keys come back from the encrypted backup. */
@@ -175,7 +162,7 @@ export class CounselClient {
       throw new CryptoError(CryptoFailure.IDENTITY_KEY_CHANGED, 'The server returned a different identity for this account');
     }
     http.token = session.token;
-    return new CounselClient(http, identity, session.user, options.pins ?? new MemoryPinStore());
+    return new CounselClient(http, identity, session.user, options);
   }
 
   /** An anonymous seeker: the identity lives only in this client (save it with {@link saveSession}). */
@@ -189,7 +176,7 @@ export class CounselClient {
       },
     });
     http.token = session.token;
-    return new CounselClient(http, identity, session.user, options.pins ?? new MemoryPinStore());
+    return new CounselClient(http, identity, session.user, options);
   }
 
   /** Resumes a saved session (e.g. an anonymous one after a page reload). */
@@ -203,7 +190,52 @@ export class CounselClient {
     if (me.signPublicKey !== toB64(identity.signPublicKey)) {
       throw new CryptoError(CryptoFailure.IDENTITY_KEY_CHANGED, 'The saved keys do not belong to this account');
     }
-    return new CounselClient(http, identity, me, options.pins ?? new MemoryPinStore());
+    return new CounselClient(http, identity, me, options);
+  }
+
+  /**
+   * An anonymous seeker comes back on another device with the code from {@link createResumeCode}.
+   * The server answers a wrong code with `ApiError(401, 'RESUME_CODE_INVALID')`; the identity is
+   * unwrapped here and must match the account's public keys.
+   */
+  static async resumeWithCode(options: ClientOptions & { code: string }): Promise<CounselClient> {
+    const http = new HttpTransport(options.baseUrl, options.fetch);
+    const keys = deriveResumeKeys(options.code);
+    const session = await http.request<ResumeResponse>('POST', '/v1/auth/resume', {
+      body: { lookupId: toB64(keys.lookupId), authKey: toB64(keys.authKey) },
+    });
+    const identity = unwrapIdentity(
+      { nonce: fromB64(session.keyBackup.nonce), ciphertext: fromB64(session.keyBackup.ciphertext) },
+      keys.wrapKey,
+      resumeBackupLabel(session.user.id),
+    );
+    if (
+      session.user.signPublicKey !== toB64(identity.signPublicKey) ||
+      session.user.boxPublicKey !== toB64(identity.boxPublicKey)
+    ) {
+      throw new CryptoError(CryptoFailure.IDENTITY_KEY_CHANGED, 'The server returned a different identity for this account');
+    }
+    http.token = session.token;
+    return new CounselClient(http, identity, session.user, options);
+  }
+
+  /**
+   * Anonymous seekers only: makes a new resume code (125 random bits, five groups of five
+   * base32 characters) and returns it to show the user once. Only values derived from it reach
+   * the server, with the identity wrapped by a key the server never sees. Replaces any earlier code.
+   */
+  async createResumeCode(): Promise<string> {
+    const code = newResumeCode();
+    const keys = deriveResumeKeys(code);
+    const backup = wrapIdentity(this.#identity, keys.wrapKey, resumeBackupLabel(this.userId));
+    await this.#http.request('PUT', '/v1/me/resume-code', {
+      body: {
+        lookupId: toB64(keys.lookupId),
+        authKey: toB64(keys.authKey),
+        keyBackup: { nonce: toB64(backup.nonce), ciphertext: toB64(backup.ciphertext) },
+      },
+    });
+    return code;
   }
 
   saveSession(): SavedSession {
@@ -243,21 +275,34 @@ export class CounselClient {
     this.#http.token = null;
   }
 
-  // -- finding help --
+  // -- finding help (the public directory) --
 
-  async listTopics(): Promise<Topic[]> {
-    return (await this.#http.request<{ topics: Topic[] }>('GET', '/v1/topics')).topics;
+  listTopics(): Promise<Topic[]> {
+    return this.directory.listTopics();
   }
 
-  async findAgencies(topicId: string, postcode: string): Promise<AgencySummary[]> {
-    const result = await this.#http.request<{ agencies: AgencySummary[] }>('GET', '/v1/agencies', {
-      query: { topicId, postcode },
-    });
-    return result.agencies;
+  findAgencies(topicId: string, postcode: string): Promise<AgencySummary[]> {
+    return this.directory.findAgencies(topicId, postcode);
   }
 
-  async resolveLink(code: string): Promise<LinkView> {
-    return this.#http.request<LinkView>('GET', `/v1/links/${encodeURIComponent(code)}`);
+  resolveLink(code: string): Promise<LinkView> {
+    return this.directory.resolveLink(code);
+  }
+
+  presence(agencyId: string): Promise<number> {
+    return this.directory.presence(agencyId);
+  }
+
+  // -- links a counsellor hands out --
+
+  /** `<origin>/l/<personal code>`: seekers who register through it are assigned to this counsellor. */
+  personalLinkUrl(agencyId?: string, origin?: string): string {
+    return linkUrl(origin ?? this.#origin(), this.#membership(agencyId).personalCode);
+  }
+
+  /** `<origin>/l/<agency code>`: seekers who use it land in the agency's first-enquiries inbox. */
+  agencyLinkUrl(agencyId?: string, origin?: string): string {
+    return linkUrl(origin ?? this.#origin(), this.#membership(agencyId).agencyLinkCode);
   }
 
   // -- threads --
@@ -330,12 +375,14 @@ export class CounselClient {
    * gets ApiError THREAD_ALREADY_CLAIMED (409).
    */
   async claim(thread: ThreadSummary | string): Promise<ThreadDetail> {
-    const summary = typeof thread === 'string' ? await this.#http.request<ThreadDetail>('GET', `/v1/threads/${thread}`) : thread;
+    // Not GET /threads/:id: a claimed case is 404 there (or a logged team-view read); this answers 409 once claimed.
+    const summary =
+      typeof thread === 'string' ? await this.#http.request<ThreadSummary>('GET', `/v1/threads/${thread}/claim`) : thread;
     const seeker = { userId: summary.seekerId, signPublicKey: summary.seekerSignPublicKey, boxPublicKey: summary.seekerBoxPublicKey };
     const readers: PeerKeys[] = [seeker, this.#selfKeys()];
     if (summary.isTeam) {
-      const team = await this.#http.request<AgencyCounsellorKeys>('GET', `/v1/agencies/${summary.agencyId}/counsellor-keys`);
-      readers.push(...team.counsellors.filter((member) => member.userId !== this.userId));
+      const team = await this.agencyCounsellorKeys(summary.agencyId);
+      readers.push(...team.filter((member) => member.userId !== this.userId));
     }
     const trusted = await this.#trustAll(readers);
     const epoch = summary.currentEpoch + 1;
@@ -385,12 +432,14 @@ export class CounselClient {
     return this.#http.request<ThreadDetail>('POST', `/v1/threads/${threadId}/status`, { body: { status: 'archived' } });
   }
 
-  async threadAccessLog(threadId: string): Promise<AccessLog['entries']> {
-    return (await this.#http.request<AccessLog>('GET', `/v1/threads/${threadId}/access-log`)).entries;
+  /** Makes a closed or archived case active again (the same people may do it as may close it). */
+  async reopenThread(threadId: string): Promise<ThreadDetail> {
+    return this.#http.request<ThreadDetail>('POST', `/v1/threads/${threadId}/status`, { body: { status: 'active' } });
   }
 
-  async agencyAccessLog(agencyId: string): Promise<AccessLog['entries']> {
-    return (await this.#http.request<AccessLog>('GET', `/v1/agencies/${agencyId}/access-log`)).entries;
+  /** Everyone in the thread with their keys (pinned on the way) and display names; `isReader` marks current readers. */
+  threadMembers(threadId: string): Promise<ThreadMembers['members']> {
+    return this.#members(threadId);
   }
 
   // -- messages --
@@ -398,7 +447,8 @@ export class CounselClient {
   /**
    * Encrypts, signs and sends. Fails closed: without a verified key for every step nothing is
    * sent. A re-key requested by the server is done first; retries reuse the client message id,
-   * so the server stores the message once.
+   * so the server stores the message once. Network failures and 502/503/504 are retried with
+   * the identical request after a backoff with full jitter (`ClientOptions.retry`).
    */
   async sendMessage(threadId: string, text: string, options: { clientMessageId?: string } = {}): Promise<MessageView> {
     const clientMessageId = options.clientMessageId ?? crypto.randomUUID();
@@ -410,16 +460,19 @@ export class CounselClient {
       if (!epochKey) throw new CryptoError(CryptoFailure.UNKNOWN_EPOCH, 'No key for the current epoch; nothing was sent');
       const context = { threadId, epoch: detail.currentEpoch, senderId: this.userId, clientMessageId };
       const encrypted = encryptMessage(encodeBody(text), context, epochKey, this.#identity.signSecretKey);
+      const body = {
+        clientMessageId,
+        epoch: detail.currentEpoch,
+        nonce: toB64(encrypted.nonce),
+        ciphertext: toB64(encrypted.ciphertext),
+        signature: toB64(encrypted.signature),
+      };
       try {
-        return await this.#http.request<MessageView>('POST', `/v1/threads/${threadId}/messages`, {
-          body: {
-            clientMessageId,
-            epoch: detail.currentEpoch,
-            nonce: toB64(encrypted.nonce),
-            ciphertext: toB64(encrypted.ciphertext),
-            signature: toB64(encrypted.signature),
-          },
-        });
+        // The same bytes each time: a send that arrived but whose answer was lost is found by the server, not stored twice.
+        return await withRetry(
+          () => this.#http.request<MessageView>('POST', `/v1/threads/${threadId}/messages`, { body }),
+          this.#retry,
+        );
       } catch (error) {
         const retriable =
           error instanceof ApiError &&
@@ -437,6 +490,25 @@ export class CounselClient {
   ): Promise<{ messages: DecryptedMessage[]; lastSeq: number }> {
     const result = await this.#http.request<HistoryPage>('GET', `/v1/threads/${threadId}/messages`, { query: page });
     return { messages: await this.decryptMessages(threadId, result.messages), lastSeq: result.lastSeq };
+  }
+
+  /**
+   * Every message of a thread after `afterSeq` (default: from the start), oldest first, decrypted,
+   * fetched page by page (`pageSize`, default 100, at most 500) as the caller iterates.
+   */
+  async *messages(
+    threadId: string,
+    options: { afterSeq?: number; pageSize?: number } = {},
+  ): AsyncIterableIterator<DecryptedMessage> {
+    const limit = options.pageSize ?? 100;
+    let cursor = options.afterSeq ?? 0;
+    for (;;) {
+      const page = await this.history(threadId, { afterSeq: cursor, limit });
+      yield* page.messages;
+      const last = page.messages.at(-1);
+      if (!last || page.messages.length < limit || last.seq >= page.lastSeq) return;
+      cursor = last.seq;
+    }
   }
 
   /** Decrypts messages of one thread (from history or from real-time delivery). */
@@ -501,40 +573,6 @@ export class CounselClient {
     return safetyNumber(publicIdentity(this.#identity), peer);
   }
 
-  // -- absence --
-
-  async setAbsence(message: string, until?: Date): Promise<AbsenceView> {
-    return this.#http.request<AbsenceView>('PUT', '/v1/me/absence', {
-      body: { message, ...(until ? { until: until.toISOString() } : {}) },
-    });
-  }
-
-  async clearAbsence(): Promise<void> {
-    await this.#http.request('DELETE', '/v1/me/absence');
-  }
-
-  // -- administration (admin role) --
-
-  async adminCreateTopic(name: string): Promise<Topic> {
-    return this.#http.request<Topic>('POST', '/v1/admin/topics', { body: { name } });
-  }
-
-  async adminCreateAgency(input: CreateAgencyInput): Promise<AgencyDetail> {
-    return this.#http.request<AgencyDetail>('POST', '/v1/admin/agencies', { body: input });
-  }
-
-  async adminCreateStaff(input: CreateStaffInput): Promise<StaffCreated> {
-    return this.#http.request<StaffCreated>('POST', '/v1/admin/staff', { body: input });
-  }
-
-  async adminAddMember(agencyId: string, userId: string, isAgencyAdmin = false): Promise<void> {
-    await this.#http.request('POST', `/v1/admin/agencies/${agencyId}/members`, { body: { userId, isAgencyAdmin } });
-  }
-
-  async adminRemoveMember(agencyId: string, userId: string): Promise<void> {
-    await this.#http.request('DELETE', `/v1/admin/agencies/${agencyId}/members/${userId}`);
-  }
-
   // -- real time --
 
   /**
@@ -551,21 +589,6 @@ export class CounselClient {
       ...(options.reconnectDelayMs ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
     });
     return new LiveSession(connection, (threadId, messages) => this.decryptMessages(threadId, messages));
-  }
-
-  async listNotifications(unreadOnly = false): Promise<NotificationView[]> {
-    const result = await this.#http.request<{ notifications: NotificationView[] }>('GET', '/v1/notifications', {
-      query: { unreadOnly: unreadOnly ? 'true' : undefined },
-    });
-    return result.notifications;
-  }
-
-  async markNotificationRead(id: string): Promise<void> {
-    await this.#http.request('POST', `/v1/notifications/${id}/read`);
-  }
-
-  async presence(agencyId: string): Promise<number> {
-    return (await this.#http.request<{ online: number }>('GET', `/v1/agencies/${agencyId}/presence`)).online;
   }
 
   // -- call media keys --
@@ -612,16 +635,24 @@ export class CounselClient {
     );
   }
 
-  /** Raw transport, for callers that need a route the SDK does not wrap yet. */
-  get http(): HttpTransport {
-    return this.#http;
-  }
-
   // -- internals --
 
   #remember<T extends { id: string; currentEpoch: number; rekeyRequired: boolean }>(detail: T): T {
     this.#epochState.set(detail.id, { currentEpoch: detail.currentEpoch, rekeyRequired: detail.rekeyRequired });
     return detail;
+  }
+
+  #origin(): string {
+    return new URL(this.#http.baseUrl).origin;
+  }
+
+  /** The membership in `agencyId`, or the first one; counsellors only. */
+  #membership(agencyId: string | undefined): Membership {
+    const membership = agencyId
+      ? this.#me.memberships.find((candidate) => candidate.agencyId === agencyId)
+      : this.#me.memberships[0];
+    if (!membership) throw new Error(agencyId ? `Not a member of agency ${agencyId}` : 'Not a member of any agency');
+    return membership;
   }
 
   #keysOf(threadId: string): Map<number, Uint8Array> {

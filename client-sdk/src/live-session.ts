@@ -26,6 +26,7 @@ export class LiveSession {
     });
   }
 
+  /** Resolves once the server accepted the token; rejects with `ApiError(401, …)` when it refused it. */
   ready(): Promise<void> {
     return this.connection.ready();
   }
@@ -39,6 +40,11 @@ export class LiveSession {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Inbox, thread, presence and call events. `{ type: 'auth.failed', code }` means the token was
+   * refused or later revoked (logout, account deleted): the session has stopped for good and
+   * `ready()` rejects with `ApiError(401, code)`; log in again and open a new session.
+   */
   onEvent(listener: (event: RealtimeEvent) => void): () => void {
     return this.connection.onEvent(listener);
   }

@@ -45,6 +45,13 @@ export const Errors = {
   LINK_CODE_INVALID: createError('LINK_CODE_INVALID', 404, 'The registration link is unknown'),
   ACCOUNT_NOT_DELETABLE: createError('ACCOUNT_NOT_DELETABLE', 409, 'Only seekers delete their own account; staff accounts are removed by an admin'),
   USER_NOT_FOUND: createError('USER_NOT_FOUND', 404, 'User not found'),
+  RESUME_CODE_INVALID: createError('RESUME_CODE_INVALID', 401, 'The resume code is wrong or no longer valid'),
+  RESUME_CODE_ANONYMOUS_ONLY: createError(
+    'RESUME_CODE_ANONYMOUS_ONLY',
+    403,
+    'Only anonymous seekers use resume codes; registered accounts log in with their password',
+  ),
+  RESUME_CODE_CONFLICT: createError('RESUME_CODE_CONFLICT', 409, 'This resume code cannot be used; create another one'),
 
   // -- agencies --
   TOPIC_NOT_FOUND: createError('TOPIC_NOT_FOUND', 404, 'Topic not found'),

@@ -1,47 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CounselClient } from '../../client-sdk/src/index.ts';
 import { databaseTargets } from './helpers/database.ts';
+import { dumpDatabase, encodings } from './helpers/leaks.ts';
 import { newSeeker, PASSWORD, startServer, type TestServer } from './helpers/server.ts';
 import { buildWorld } from './helpers/world.ts';
 
 const CANARY = 'The canary sings: purple elephants dance at midnight 7319';
-
-/** Every way the canary could appear in a dump or log: as text, hex (bytea) or base64. */
-function encodings(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  // Also a fragment, in case a value is cut or wrapped.
-  const fragment = Buffer.from(text.slice(4, 30), 'utf8');
-  return [
-    text,
-    fragment.toString('utf8'),
-    bytes.toString('hex'),
-    fragment.toString('hex'),
-    bytes.toString('base64'),
-    bytes.toString('base64url'),
-    fragment.toString('base64').slice(0, 24),
-  ];
-}
-
-/** The whole database as text: pg_dump on Postgres, every row of every table on PGlite. */
-async function dumpDatabase(server: TestServer): Promise<string> {
-  if (server.db.url) {
-    const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', '--inserts', server.db.url], {
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return stdout;
-  }
-  const db = server.db.database.db;
-  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public'`.execute(db);
-  let dump = '';
-  for (const { tablename } of tables.rows) {
-    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(tablename)} t`.execute(db);
-    dump += rows.rows.map((r) => r.row).join('\n');
-  }
-  return dump;
-}
 
 describe.each(databaseTargets())('canary on %s', (target) => {
   let server: TestServer;

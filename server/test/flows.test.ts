@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, CounselClient, CryptoFailure, type MessageView, type ThreadSummary } from '../../client-sdk/src/index.ts';
+import { CounselClient, CryptoFailure, type MessageView, type ThreadSummary } from '../../client-sdk/src/index.ts';
 import { expireAnonymous } from '../src/accounts/service.ts';
+import { expectApiError } from './helpers/api-error.ts';
 import { databaseTargets } from './helpers/database.ts';
 import { newSeeker, PASSWORD, startServer, type TestServer } from './helpers/server.ts';
 import { buildWorld, type World } from './helpers/world.ts';
-
-async function expectApiError(promise: Promise<unknown>, status: number, code?: string): Promise<void> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  expect((error as ApiError).status).toBe(status);
-  if (code) expect((error as ApiError).code).toBe(code);
-}
 
 async function rawMessages(reader: CounselClient, threadId: string): Promise<MessageView[]> {
   const page = await reader.http.request<{ messages: MessageView[] }>('GET', `/v1/threads/${threadId}/messages`);

@@ -1,5 +1,7 @@
 import type { MessageView } from '../api-types.ts';
-import type { ClientFrame, ServerFrame } from '../../../server/src/realtime/frames.ts';
+import { WS_CLOSE_AUTH } from '../contract/close-codes.ts';
+import type { ClientFrame, ServerFrame } from '../contract/realtime.ts';
+import { ApiError } from './http.ts';
 
 /** The WebSocket constructor to use: the browser's, or `ws` in Node. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
@@ -14,7 +16,20 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
 }
 
-export type RealtimeEvent = Exclude<ServerFrame, { type: 'message' | 'pong' | 'synced' }>;
+/**
+ * The server refused the token (bad, expired, or revoked by a logout or account deletion).
+ * Emitted once; the connection is closed for good and does not reconnect. Open a new one with
+ * a valid token.
+ */
+export interface AuthFailedEvent {
+  type: 'auth.failed';
+  /** The server's error code, normally `AUTH_REQUIRED`. */
+  code: string;
+  message: string;
+}
+
+/** Server frames for listeners, plus the client-side `auth.failed` event. */
+export type RealtimeEvent = Exclude<ServerFrame, { type: 'message' | 'pong' | 'synced' }> | AuthFailedEvent;
 
 interface ThreadPosition {
   lastSeq: number;
@@ -45,6 +60,10 @@ export class RealtimeConnection {
   #delay: number;
   #ready: Promise<void>;
   #resolveReady!: () => void;
+  #rejectReady!: (error: ApiError) => void;
+  /** The last error frame, which names the reason of an auth close. */
+  #lastError: { code: string; message: string } | null = null;
+  #authFailure: ApiError | null = null;
 
   constructor(options: RealtimeOptions) {
     this.#options = options;
@@ -53,9 +72,13 @@ export class RealtimeConnection {
     this.#open();
   }
 
-  /** Resolves when the server has accepted the token (again, after a reconnect). */
+  /**
+   * Resolves when the server has accepted the token (again, after a reconnect). Rejects with
+   * `ApiError(401, 'AUTH_REQUIRED')` (or the server's code) when the token is refused; the
+   * connection then stops reconnecting and also emits an `auth.failed` event.
+   */
   ready(): Promise<void> {
-    return this.#ready;
+    return this.#authFailure ? Promise.reject(this.#authFailure) : this.#ready;
   }
 
   /** Follows a thread from a known position; everything after it will be delivered. */
@@ -95,9 +118,13 @@ export class RealtimeConnection {
   }
 
   #newReady(): Promise<void> {
-    return new Promise<void>((resolve) => {
+    const ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve;
+      this.#rejectReady = reject;
     });
+    // Nobody may be waiting when the token is refused; that must not be an unhandled rejection.
+    ready.catch(() => {});
+    return ready;
   }
 
   #open(): void {
@@ -105,13 +132,17 @@ export class RealtimeConnection {
     if (!Impl) throw new Error('No WebSocket implementation: pass options.WebSocket');
     const socket = new Impl(this.#options.url);
     this.#socket = socket;
+    this.#lastError = null;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: this.#options.token } satisfies ClientFrame));
     socket.onmessage = (event) => this.#onFrame(JSON.parse(String(event.data)) as ServerFrame);
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
       if (this.#closed) return;
+      // A refused token is final; an auth timeout (e.g. a slow server) is retried like any drop.
+      const refused = (event as { code?: unknown } | null)?.code === WS_CLOSE_AUTH && this.#lastError?.code !== 'WS_AUTH_TIMEOUT';
+      if (refused) return this.#failAuth();
       this.#ready = this.#newReady();
       setTimeout(() => this.#open(), this.#delay);
       this.#delay = Math.min(this.#delay * 2, 2000);
@@ -137,10 +168,23 @@ export class RealtimeConnection {
       case 'resync':
         this.#catchUpAll();
         break;
+      case 'error':
+        this.#lastError = { code: frame.code, message: frame.message };
+        break;
       case 'pong':
         return;
     }
     for (const listener of this.#eventListeners) listener(frame);
+  }
+
+  /** The token was refused: reject waiters, tell listeners once, and never reconnect with it. */
+  #failAuth(): void {
+    const named = this.#lastError?.code.startsWith('AUTH_') ? this.#lastError : null;
+    const reason = named ?? { code: 'AUTH_REQUIRED', message: 'The token was refused' };
+    this.#closed = true;
+    this.#authFailure = new ApiError(401, reason.code, reason.message);
+    this.#rejectReady(this.#authFailure);
+    for (const listener of this.#eventListeners) listener({ type: 'auth.failed', ...reason });
   }
 
   #catchUpAll(): void {

@@ -1,5 +1,5 @@
 import type { RealtimeConnection, RealtimeEvent } from '../transport/realtime.ts';
-import type { ClientFrame } from '../../../server/src/realtime/frames.ts';
+import type { ClientFrame } from '../contract/realtime.ts';
 
 /** A participant of a call with the public keys the media key is sealed to. */
 export interface CallParticipant {

@@ -32,3 +32,21 @@ export async function absentUserIds(db: Db, userIds: string[]): Promise<Set<stri
     .execute();
   return new Set(rows.map((row) => row.userId));
 }
+
+/**
+ * The notices in force of the counsellors of these agencies, in one query whatever their number
+ * (the landing page lists several agencies at once).
+ */
+export async function listNoticesOfAgencies(db: Db, agencyIds: string[]) {
+  if (agencyIds.length === 0) return [];
+  return db
+    .selectFrom('absenceNotices')
+    .innerJoin('agencyMembers', 'agencyMembers.userId', 'absenceNotices.userId')
+    .innerJoin('users', 'users.id', 'absenceNotices.userId')
+    .select(['agencyMembers.agencyId', 'users.displayName as counsellorName', 'absenceNotices.message', 'absenceNotices.until'])
+    .where('agencyMembers.agencyId', 'in', agencyIds)
+    .where('users.role', '=', 'counsellor')
+    .where((eb) => eb.or([eb('absenceNotices.until', 'is', null), eb('absenceNotices.until', '>', new Date())]))
+    .orderBy('users.displayName')
+    .execute();
+}

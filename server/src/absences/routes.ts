@@ -11,7 +11,7 @@ export default async function absencesRoutes(app: App): Promise<void> {
   const counsellor = app.authenticate(['counsellor']);
 
   app.get('/v1/me/absence', {
-    schema: { tags, response: withErrors({ 200: Type.Union([schemas.AbsenceView, Type.Null()]) }) },
+    schema: { tags, response: withErrors({ 200: schemas.AbsenceOrNone }) },
     preHandler: counsellor,
     handler: (request) => service.getAbsence(app.ctx, actorOf(request)),
   });

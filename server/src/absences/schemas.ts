@@ -1,12 +1,2 @@
-import { Type } from '@sinclair/typebox';
-import { Timestamp } from '../common/schemas.ts';
-
-export const AbsenceBody = Type.Object({
-  message: Type.String({ minLength: 1, maxLength: 1000 }),
-  until: Type.Optional(Timestamp),
-});
-
-export const AbsenceView = Type.Object({
-  message: Type.String(),
-  until: Type.Union([Timestamp, Type.Null()]),
-});
+/** Wire schemas of this domain live in the SDK's contract, shared with clients. */
+export * from '../../../client-sdk/src/contract/absences.ts';

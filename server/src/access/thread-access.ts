@@ -22,6 +22,8 @@ export interface ThreadAccessRow {
   createdAt: Date;
   updatedAt: Date;
   isTeam: boolean;
+  agencyName: string;
+  topicName: string;
   seekerSignPublicKey: Uint8Array | null;
   seekerBoxPublicKey: Uint8Array | null;
   memberId: string | null;
@@ -65,6 +67,7 @@ export async function loadThreadForActor(
   let query = db
     .selectFrom('threads as t')
     .innerJoin('agencies as a', 'a.id', 't.agencyId')
+    .innerJoin('topics as tp', 'tp.id', 't.topicId')
     .innerJoin('users as s', 's.id', 't.seekerId')
     .leftJoin('agencyMembers as m', (join) => join.onRef('m.agencyId', '=', 't.agencyId').on('m.userId', '=', actorId))
     .select([
@@ -80,6 +83,8 @@ export async function loadThreadForActor(
       't.createdAt',
       't.updatedAt',
       'a.isTeam',
+      'a.name as agencyName',
+      'tp.name as topicName',
       's.signPublicKey as seekerSignPublicKey',
       's.boxPublicKey as seekerBoxPublicKey',
       'm.userId as memberId',

@@ -65,3 +65,27 @@ export async function findUsersKeys(db: Db, userIds: string[]) {
     .where('signPublicKey', 'is not', null)
     .execute();
 }
+
+/** One resume code per user: a new one replaces the old. */
+export async function upsertResumeCode(
+  db: Db,
+  row: { userId: string; lookupId: Uint8Array; authHash: Uint8Array; authSalt: Uint8Array; keyBackup: Uint8Array; keyBackupNonce: Uint8Array },
+): Promise<void> {
+  const { userId, ...rest } = row;
+  await db
+    .insertInto('resumeCodes')
+    .values(row)
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ ...rest, createdAt: new Date() }))
+    .execute();
+}
+
+/** The resume code behind a lookup id, only while its user is still an anonymous seeker. */
+export async function findResumeCode(db: Db, lookupId: Uint8Array) {
+  return db
+    .selectFrom('resumeCodes')
+    .innerJoin('users', 'users.id', 'resumeCodes.userId')
+    .select(['resumeCodes.userId', 'resumeCodes.authHash', 'resumeCodes.authSalt', 'resumeCodes.keyBackup', 'resumeCodes.keyBackupNonce'])
+    .where('resumeCodes.lookupId', '=', lookupId)
+    .where('users.isAnonymous', '=', true)
+    .executeTakeFirst();
+}

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf, bearerToken } from '../plugins/auth.ts';
 import { withErrors } from '../common/schemas.ts';
 import { authRateLimit, type App } from '../common/route-types.ts';
+import * as resume from './resume.ts';
 import * as schemas from './schemas.ts';
 import * as service from './service.ts';
 
@@ -36,6 +37,21 @@ export default async function accountsRoutes(app: App): Promise<void> {
     schema: { tags, body: schemas.ActivateBody, response: withErrors({ 201: schemas.SessionResponse }) },
     config: authRateLimit(app),
     handler: async (request, reply) => reply.status(201).send(await service.activate(app.ctx, request.body)),
+  });
+
+  app.post('/v1/auth/resume', {
+    schema: { tags, body: schemas.ResumeBody, response: withErrors({ 200: schemas.ResumeResponse }) },
+    config: authRateLimit(app),
+    handler: (request) => resume.resume(app.ctx, request.body),
+  });
+
+  app.put('/v1/me/resume-code', {
+    schema: { tags, body: schemas.ResumeCodeBody, response: withErrors({ 204: Type.Null() }) },
+    preHandler: app.authenticate(['seeker']),
+    handler: async (request, reply) => {
+      await resume.setResumeCode(app.ctx, actorOf(request), request.body);
+      return reply.status(204).send(null);
+    },
   });
 
   app.post('/v1/auth/logout', {

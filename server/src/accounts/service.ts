@@ -36,7 +36,7 @@ function normaliseUsername(username: string): string {
   return username.toLowerCase();
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
@@ -63,7 +63,8 @@ async function issueToken(ctx: ServiceContext, userId: string): Promise<string> 
   return token;
 }
 
-async function session(ctx: ServiceContext, userId: string): Promise<SessionView> {
+/** A new token for the user, with the user's own view. */
+export async function session(ctx: ServiceContext, userId: string): Promise<SessionView> {
   const token = await issueToken(ctx, userId);
   const user = await repo.findUserById(ctx.db, userId);
   if (!user) throw Errors.USER_NOT_FOUND();

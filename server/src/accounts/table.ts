@@ -34,5 +34,18 @@ export interface TokensTable {
   expiresAt: Date;
 }
 
+/** An anonymous seeker's resume code: only values derived from it, never the code. */
+export interface ResumeCodesTable {
+  userId: ColumnType<string, string, never>;
+  lookupId: Uint8Array;
+  /** Salted SHA-256 of the code-derived auth key, as for password logins. */
+  authHash: Uint8Array;
+  authSalt: Uint8Array;
+  /** The identity wrapped by the code-derived wrap key; the server cannot open it. */
+  keyBackup: Uint8Array;
+  keyBackupNonce: Uint8Array;
+  createdAt: Generated<Date>;
+}
+
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;

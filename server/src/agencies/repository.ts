@@ -125,6 +125,7 @@ export async function listMembershipsOfUser(db: Db, userId: string) {
       'agencies.isTeam',
       'agencyMembers.isAgencyAdmin',
       'agencyMembers.personalCode',
+      'agencies.linkCode as agencyLinkCode',
     ])
     .where('agencyMembers.userId', '=', userId)
     .orderBy('agencies.name')
@@ -155,4 +156,49 @@ export async function findPersonalLink(db: Db, code: string) {
 
 export async function findAgencyByLinkCode(db: Db, code: string) {
   return db.selectFrom('agencies').select(['id', 'name']).where('linkCode', '=', code).executeTakeFirst();
+}
+
+// -- admin console listings: one query per kind of fact, for all agencies at once --
+
+export async function listAllAgencyTopics(db: Db) {
+  return db
+    .selectFrom('agencyTopics')
+    .innerJoin('topics', 'topics.id', 'agencyTopics.topicId')
+    .select(['agencyTopics.agencyId', 'topics.id', 'topics.name'])
+    .orderBy('topics.name')
+    .execute();
+}
+
+export async function listAllPostcodeRanges(db: Db) {
+  return db
+    .selectFrom('agencyPostcodeRanges')
+    .select(['agencyId', 'postcodeFrom', 'postcodeTo'])
+    .orderBy('postcodeFrom')
+    .execute();
+}
+
+export async function listAllMembers(db: Db) {
+  return db
+    .selectFrom('agencyMembers')
+    .innerJoin('users', 'users.id', 'agencyMembers.userId')
+    .innerJoin('agencies', 'agencies.id', 'agencyMembers.agencyId')
+    .select([
+      'agencyMembers.agencyId',
+      'agencies.name as agencyName',
+      'agencyMembers.userId',
+      'users.displayName',
+      'agencyMembers.isAgencyAdmin',
+    ])
+    .orderBy('users.displayName')
+    .execute();
+}
+
+/** Counsellors and admins; `activated` once the person has chosen a password in a client. */
+export async function listStaffAccounts(db: Db) {
+  return db
+    .selectFrom('users')
+    .select((eb) => ['id', 'role', 'displayName', 'username', 'email', eb('activationCodeHash', 'is', null).as('activated')])
+    .where('role', 'in', ['counsellor', 'admin'])
+    .orderBy('displayName')
+    .execute();
 }

@@ -58,9 +58,15 @@ export default async function agenciesRoutes(app: App): Promise<void> {
   });
 
   app.get('/v1/admin/agencies', {
-    schema: { tags: adminTags, response: withErrors({ 200: Type.Object({ agencies: Type.Array(schemas.AgencyDetail) }) }) },
+    schema: { tags: adminTags, response: withErrors({ 200: schemas.AdminAgencyList }) },
     preHandler: admin,
     handler: () => service.listAgencies(app.ctx),
+  });
+
+  app.get('/v1/admin/staff', {
+    schema: { tags: adminTags, response: withErrors({ 200: schemas.StaffList }) },
+    preHandler: admin,
+    handler: () => service.listStaff(app.ctx),
   });
 
   app.post('/v1/admin/agencies', {

@@ -4,10 +4,14 @@ import { findUserById, findUsersKeys } from '../accounts/repository.ts';
 import { randomCode, toB64 } from '../common/bytes.ts';
 import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import { Errors } from '../errors.ts';
+import { listNoticesOfAgencies } from '../absences/repository.ts';
+import type { Db } from '../db/schema.ts';
 import { listAccessLogOfAgency } from '../threads/access-log.ts';
 import { markThreadsForRekey } from '../threads/repository.ts';
 import * as repo from './repository.ts';
+import { detail } from './views.ts';
 import type {
+  AbsenceNoticeView,
   AccessLogEntryView,
   AgencyDetailView,
   AgencySummaryView,
@@ -21,12 +25,27 @@ export type ResolvedLink =
   | { kind: 'counsellor'; agencyId: string; agencyName: string; counsellorId: string; counsellorName: string | null }
   | { kind: 'agency'; agencyId: string; agencyName: string };
 
-function summary(row: { id: string; name: string; isTeam: boolean; virtualForTopicId: string | null }): AgencySummaryView {
-  return { id: row.id, name: row.name, isTeam: row.isTeam, isVirtual: row.virtualForTopicId !== null };
-}
+type AgencyFacts = { id: string; name: string; isTeam: boolean; virtualForTopicId: string | null };
 
-function detail(row: { id: string; name: string; isTeam: boolean; virtualForTopicId: string | null; linkCode: string }): AgencyDetailView {
-  return { ...summary(row), linkCode: row.linkCode };
+// The admin console's listings (also used by the CLI).
+export { listAgencies, listStaff } from './admin-lists.ts';
+
+
+/** Summaries with their counsellors' absence notices, loaded for all agencies in one query. */
+async function summaries(db: Db, rows: AgencyFacts[]): Promise<AgencySummaryView[]> {
+  const notices = new Map<string, AbsenceNoticeView[]>();
+  for (const notice of await listNoticesOfAgencies(db, rows.map((row) => row.id))) {
+    const list = notices.get(notice.agencyId) ?? [];
+    list.push({ counsellorName: notice.counsellorName, message: notice.message, until: notice.until?.toISOString() ?? null });
+    notices.set(notice.agencyId, list);
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    isTeam: row.isTeam,
+    isVirtual: row.virtualForTopicId !== null,
+    absenceNotices: notices.get(row.id) ?? [],
+  }));
 }
 
 function rangeRows(agencyId: string, ranges: PostcodeRangeInput[]) {
@@ -44,9 +63,9 @@ export async function listTopics(ctx: ServiceContext) {
 export async function findAgencies(ctx: ServiceContext, topicId: string, postcode: string) {
   if (!(await repo.findTopic(ctx.db, topicId))) throw Errors.TOPIC_NOT_FOUND();
   const local = await repo.findLocalAgencies(ctx.db, topicId, postcode);
-  if (local.length > 0) return { agencies: local.map(summary) };
+  if (local.length > 0) return { agencies: await summaries(ctx.db, local) };
   const virtual = await repo.findVirtualAgency(ctx.db, topicId);
-  return { agencies: virtual ? [summary(virtual)] : [] };
+  return { agencies: await summaries(ctx.db, virtual ? [virtual] : []) };
 }
 
 /** What a personal or agency link stands for. */
@@ -118,10 +137,6 @@ export async function createAgency(ctx: ServiceContext, input: CreateAgencyInput
     await repo.insertPostcodeRanges(trx, ranges);
   });
   return detail({ id, name: input.name, isTeam: input.isTeam, virtualForTopicId: null, linkCode });
-}
-
-export async function listAgencies(ctx: ServiceContext) {
-  return { agencies: (await repo.listAgencies(ctx.db)).map(detail) };
 }
 
 export async function addPostcodeRanges(ctx: ServiceContext, agencyId: string, ranges: PostcodeRangeInput[]) {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AbsenceNoticesTable } from '../absences/table.ts';
-import type { TokensTable, UsersTable } from '../accounts/table.ts';
+import type { ResumeCodesTable, TokensTable, UsersTable } from '../accounts/table.ts';
 import type {
   AgenciesTable,
   AgencyMembersTable,
@@ -21,6 +21,7 @@ import type {
 export interface DB {
   users: UsersTable;
   tokens: TokensTable;
+  resumeCodes: ResumeCodesTable;
   topics: TopicsTable;
   agencies: AgenciesTable;
   agencyTopics: AgencyTopicsTable;

@@ -1,19 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { Timestamp, Uuid } from '../common/schemas.ts';
+import type { Static } from '@sinclair/typebox';
+import type * as contract from '../../../client-sdk/src/contract/notifications.ts';
 
-export const NotificationView = Type.Object({
-  id: Uuid,
-  kind: Type.Union([Type.Literal('enquiry.new'), Type.Literal('message.new'), Type.Literal('thread.assigned')]),
-  threadId: Type.Union([Uuid, Type.Null()]),
-  agencyId: Type.Union([Uuid, Type.Null()]),
-  createdAt: Timestamp,
-  readAt: Type.Union([Timestamp, Type.Null()]),
-});
-export type NotificationViewType = Static<typeof NotificationView>;
+/** Wire schemas of this domain live in the SDK's contract; the server names the types it uses. */
+export * from '../../../client-sdk/src/contract/notifications.ts';
 
-export const NotificationList = Type.Object({ notifications: Type.Array(NotificationView) });
-export const NotificationQuery = Type.Object({
-  unreadOnly: Type.Optional(Type.Boolean()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-});
-export const MarkedRead = Type.Object({ updated: Type.Integer() });
+export type NotificationViewType = Static<typeof contract.NotificationView>;

@@ -1,51 +1,10 @@
-import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
-import { Uuid } from '../common/schemas.ts';
-import { MessageView } from '../messages/schemas.ts';
-import { NotificationView } from '../notifications/schemas.ts';
-import { VideoClientFrames, VideoServerFrames } from '../video/frames.ts';
+import { FormatRegistry } from '@sinclair/typebox';
+
+/** The frames are part of the SDK's wire contract; the server validates client frames with them. */
+export { ClientFrame, PresenceView, ServerFrame, WS_CLOSE_AUTH } from '../../../client-sdk/src/contract/realtime.ts';
 
 // Frames are checked with TypeBox's compiler (not Ajv), which only knows the formats registered here.
 if (!FormatRegistry.Has('uuid')) {
   FormatRegistry.Set('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
 }
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
-
-/**
- * The WebSocket protocol: one discriminated union per direction, shared by the server and
- * the SDK. Every client frame is validated before dispatch.
- */
-export const ClientFrame = Type.Union([
-  Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 20, maxLength: 100 }) }),
-  Type.Object({ type: Type.Literal('ping') }),
-  /** Asks for every message of a thread after `afterSeq`, in order; answered by `message` frames then `synced`. */
-  Type.Object({ type: Type.Literal('sync'), threadId: Uuid, afterSeq: Type.Integer({ minimum: 0 }) }),
-  Type.Object({ type: Type.Literal('presence.watch'), agencyId: Uuid }),
-  ...VideoClientFrames,
-]);
-export type ClientFrame = Static<typeof ClientFrame>;
-
-export const ServerFrame = Type.Union([
-  Type.Object({ type: Type.Literal('ready'), userId: Uuid }),
-  Type.Object({ type: Type.Literal('pong') }),
-  Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() }),
-  Type.Object({ type: Type.Literal('message'), threadId: Uuid, message: MessageView }),
-  /** A colleague's case got a message: team members open it through the (logged) team view. */
-  Type.Object({ type: Type.Literal('thread.activity'), threadId: Uuid, seq: Type.Integer() }),
-  Type.Object({ type: Type.Literal('synced'), threadId: Uuid, lastSeq: Type.Integer() }),
-  Type.Object({ type: Type.Literal('enquiry.new'), threadId: Uuid, agencyId: Uuid }),
-  Type.Object({ type: Type.Literal('enquiry.claimed'), threadId: Uuid, agencyId: Uuid, counsellorId: Uuid }),
-  Type.Object({
-    type: Type.Literal('thread.assigned'),
-    threadId: Uuid,
-    agencyId: Uuid,
-    counsellorId: Uuid,
-  }),
-  Type.Object({ type: Type.Literal('thread.status'), threadId: Uuid, status: Type.String() }),
-  Type.Object({ type: Type.Literal('thread.epoch'), threadId: Uuid, epoch: Type.Integer() }),
-  Type.Object({ type: Type.Literal('notification'), notification: NotificationView }),
-  Type.Object({ type: Type.Literal('presence'), agencyId: Uuid, online: Type.Integer() }),
-  /** Real-time delivery was interrupted (e.g. Redis was down): catch up from your last positions. */
-  Type.Object({ type: Type.Literal('resync') }),
-  ...VideoServerFrames,
-]);
-export type ServerFrame = Static<typeof ServerFrame>;

@@ -3,6 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { WebSocket } from 'ws';
 import { requireThreadAccess } from '../access/thread-access.ts';
 import { authenticateToken } from '../accounts/service.ts';
+import { hashToken } from '../accounts/secrets.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { AppError, Errors } from '../errors.ts';
 import { messageView } from '../messages/service.ts';
@@ -11,7 +12,7 @@ import { getOwnNotification } from '../notifications/service.ts';
 import { recordTeamAccess } from '../threads/access-log.ts';
 import { bearerToken } from '../plugins/auth.ts';
 import type { DomainEvent } from './events.ts';
-import { ClientFrame, type ServerFrame } from './frames.ts';
+import { ClientFrame, WS_CLOSE_AUTH, type ServerFrame } from './frames.ts';
 import type { PresenceStore } from './presence.ts';
 import { VideoService } from '../video/service.ts';
 import { listAgencyCounsellorIds } from '../agencies/repository.ts';
@@ -25,6 +26,8 @@ interface Connection {
   id: string;
   socket: WebSocket;
   actor: Actor | null;
+  /** Hex SHA-256 of the token it authenticated with, to close it when that token is revoked. */
+  tokenHash: string | null;
   alive: boolean;
   watched: Set<string>;
 }
@@ -70,7 +73,7 @@ export class RealtimeHub {
 
   /** Takes over a new socket. The message listener is attached before any await. */
   attach(socket: WebSocket, authorization: string | undefined): void {
-    const connection: Connection = { id: randomUUID(), socket, actor: null, alive: true, watched: new Set() };
+    const connection: Connection = { id: randomUUID(), socket, actor: null, tokenHash: null, alive: true, watched: new Set() };
     this.#all.add(connection);
     socket.on('message', (data) => {
       this.#onFrame(connection, data.toString()).catch((error: unknown) => this.#sendError(connection, error));
@@ -87,7 +90,7 @@ export class RealtimeHub {
     setTimeout(() => {
       if (!connection.actor && socket.readyState === socket.OPEN) {
         this.#sendError(connection, Errors.WS_AUTH_TIMEOUT());
-        socket.close(4401, 'auth required');
+        socket.close(WS_CLOSE_AUTH, 'auth required');
       }
     }, this.#options.authTimeoutMs).unref();
   }
@@ -106,12 +109,9 @@ export class RealtimeHub {
   async #authenticate(connection: Connection, token: string): Promise<void> {
     if (connection.actor) return;
     const actor = await authenticateToken(this.#ctx, token);
-    if (!actor) {
-      this.#sendError(connection, Errors.AUTH_REQUIRED());
-      connection.socket.close(4401, 'auth failed');
-      return;
-    }
+    if (!actor) return this.#refuse(connection, 'auth failed');
     connection.actor = actor;
+    connection.tokenHash = Buffer.from(hashToken(token)).toString('hex');
     const set = this.#byUser.get(actor.id) ?? new Set<Connection>();
     set.add(connection);
     this.#byUser.set(actor.id, set);
@@ -156,6 +156,8 @@ export class RealtimeHub {
       throw Errors.WS_FRAME_INVALID('not JSON');
     }
     if (!clientFrame.Check(parsed)) {
+      // A malformed token cannot become valid: refuse it like an unknown one instead of waiting for the timeout.
+      if (!connection.actor && (parsed as { type?: unknown } | null)?.type === 'auth') return this.#refuse(connection, 'auth failed');
       const first = clientFrame.Errors(parsed).First();
       throw Errors.WS_FRAME_INVALID(first ? `${first.path || '/'} ${first.message}` : 'unknown frame');
     }
@@ -285,6 +287,14 @@ export class RealtimeHub {
         return this.#pushPresence(event.payload.userId);
       case 'membership.changed':
         return;
+      case 'auth.revoked': {
+        const { tokenHash, userIds } = event.payload;
+        const revoked = new Set(userIds);
+        for (const c of this.#all) {
+          if (c.actor && ((tokenHash && c.tokenHash === tokenHash) || revoked.has(c.actor.id))) this.#refuse(c, 'auth revoked');
+        }
+        return;
+      }
       case 'call.frame':
         for (const c of this.#local(event.payload.userIds)) this.#send(c, event.payload.frame);
         return;
@@ -301,6 +311,12 @@ export class RealtimeHub {
       const online = await this.#presence.countOnline(await listAgencyCounsellorIds(this.#ctx.db, agencyId));
       for (const c of interested) this.#send(c, { type: 'presence', agencyId, online });
     }
+  }
+
+  /** Tells the client its token is not (or no longer) valid, then closes with the auth close code. */
+  #refuse(connection: Connection, reason: string): void {
+    this.#sendError(connection, Errors.AUTH_REQUIRED());
+    connection.socket.close(WS_CLOSE_AUTH, reason);
   }
 
   #send(connection: Connection, frame: ServerFrame): void {

@@ -1,8 +1,8 @@
-import { Type } from '@sinclair/typebox';
-import { IdParams, Uuid, withErrors } from '../common/schemas.ts';
+import { IdParams, withErrors } from '../common/schemas.ts';
 import type { App } from '../common/route-types.ts';
 import { findAgency, listAgencyCounsellorIds } from '../agencies/repository.ts';
 import { Errors } from '../errors.ts';
+import { PresenceView } from './frames.ts';
 import type { RealtimeHub } from './hub.ts';
 
 /** The WebSocket endpoint and the presence count that the anonymous live chat shows. */
@@ -16,7 +16,7 @@ export function realtimeRoutes(hub: RealtimeHub) {
       schema: {
         tags: ['realtime'],
         params: IdParams,
-        response: withErrors({ 200: Type.Object({ agencyId: Uuid, online: Type.Integer() }) }),
+        response: withErrors({ 200: PresenceView }),
       },
       handler: async (request) => {
         if (!(await findAgency(app.ctx.db, request.params.id))) throw Errors.AGENCY_NOT_FOUND();

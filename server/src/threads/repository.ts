@@ -127,6 +127,8 @@ const SUMMARY_COLUMNS = [
   'threads.createdAt',
   'threads.updatedAt',
   'agencies.isTeam',
+  'agencies.name as agencyName',
+  'topics.name as topicName',
   'seekers.signPublicKey as seekerSignPublicKey',
   'seekers.boxPublicKey as seekerBoxPublicKey',
 ] as const;
@@ -135,6 +137,7 @@ export async function listThreadsOfSeeker(db: Db, seekerId: string, limit: numbe
   return db
     .selectFrom('threads')
     .innerJoin('agencies', 'agencies.id', 'threads.agencyId')
+    .innerJoin('topics', 'topics.id', 'threads.topicId')
     .innerJoin('users as seekers', 'seekers.id', 'threads.seekerId')
     .select(SUMMARY_COLUMNS)
     .where('threads.seekerId', '=', seekerId)
@@ -153,6 +156,7 @@ export async function listThreadsOfCounsellor(
   let query = db
     .selectFrom('threads')
     .innerJoin('agencies', 'agencies.id', 'threads.agencyId')
+    .innerJoin('topics', 'topics.id', 'threads.topicId')
     .innerJoin('users as seekers', 'seekers.id', 'threads.seekerId')
     .select(SUMMARY_COLUMNS)
     .where('threads.agencyId', 'in', (eb) =>

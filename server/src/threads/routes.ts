@@ -46,6 +46,12 @@ export default async function threadsRoutes(app: App): Promise<void> {
     handler: (request) => service.threadMembers(app.ctx, actorOf(request), request.params.id),
   });
 
+  app.get('/v1/threads/:id/claim', {
+    schema: { tags, params: IdParams, response: withErrors({ 200: schemas.ThreadSummary }) },
+    preHandler: counsellor,
+    handler: (request) => service.claimPreview(app.ctx, actorOf(request), request.params.id),
+  });
+
   app.post('/v1/threads/:id/claim', {
     schema: { tags, params: IdParams, body: schemas.ClaimBody, response: withErrors({ 200: schemas.ThreadDetail }) },
     preHandler: counsellor,

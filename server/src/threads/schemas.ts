@@ -1,110 +1,16 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { Ciphertext, Nonce, PublicKey, SealedKey, Signature, Timestamp, UserKeys, Uuid } from '../common/schemas.ts';
+import type { Static } from '@sinclair/typebox';
+import type * as contract from '../../../client-sdk/src/contract/threads.ts';
+import type { NewMessageBody } from '../../../client-sdk/src/contract/messages.ts';
 
-export const ThreadStatusSchema = Type.Union([
-  Type.Literal('enquiry'),
-  Type.Literal('active'),
-  Type.Literal('archived'),
-  Type.Literal('closed'),
-]);
+/** Wire schemas of this domain live in the SDK's contract; the server names the types it uses. */
+export * from '../../../client-sdk/src/contract/threads.ts';
 
-export const EnvelopeInput = Type.Object({ recipientId: Uuid, sealedKey: SealedKey, signature: Signature });
-export type EnvelopeInputView = Static<typeof EnvelopeInput>;
-export const EnvelopeList = Type.Array(EnvelopeInput, { minItems: 1, maxItems: 500 });
-
-export const NewMessageBody = Type.Object({
-  clientMessageId: Uuid,
-  epoch: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-  nonce: Nonce,
-  ciphertext: Ciphertext,
-  signature: Signature,
-});
+export type EnvelopeInputView = Static<typeof contract.EnvelopeInput>;
 export type NewMessageInput = Static<typeof NewMessageBody>;
-
-export const IntakeQuery = Type.Object({
-  topicId: Uuid,
-  agencyId: Type.Optional(Uuid),
-});
-export type IntakeInput = Static<typeof IntakeQuery>;
-
-export const IntakeView = Type.Object({
-  agencyId: Uuid,
-  topicId: Uuid,
-  counsellorId: Type.Union([Uuid, Type.Null()]),
-  status: ThreadStatusSchema,
-  readers: Type.Array(UserKeys),
-});
-
-export const CreateThreadBody = Type.Object({
-  /** Chosen by the client: the first message is bound to it before the thread exists. */
-  id: Uuid,
-  topicId: Uuid,
-  agencyId: Type.Optional(Uuid),
-  envelopes: EnvelopeList,
-  firstMessage: Type.Omit(NewMessageBody, ['epoch']),
-});
-export type CreateThreadInput = Static<typeof CreateThreadBody>;
-
-export const ThreadSummary = Type.Object({
-  id: Uuid,
-  seekerId: Uuid,
-  agencyId: Uuid,
-  topicId: Uuid,
-  counsellorId: Type.Union([Uuid, Type.Null()]),
-  status: ThreadStatusSchema,
-  isTeam: Type.Boolean(),
-  /** The seeker's identity, so a counsellor can seal the claimed epoch from the inbox listing alone. */
-  seekerSignPublicKey: PublicKey,
-  seekerBoxPublicKey: PublicKey,
-  currentEpoch: Type.Integer(),
-  rekeyRequired: Type.Boolean(),
-  lastSeq: Type.Integer(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-export type ThreadSummaryView = Static<typeof ThreadSummary>;
-
-export const MyEnvelope = Type.Object({
-  epoch: Type.Integer(),
-  creatorId: Uuid,
-  sealedKey: SealedKey,
-  signature: Signature,
-});
-
-export const ThreadDetail = Type.Composite([
-  ThreadSummary,
-  Type.Object({
-    relation: Type.Union([Type.Literal('seeker'), Type.Literal('assigned'), Type.Literal('agency'), Type.Literal('team')]),
-    envelopes: Type.Array(MyEnvelope),
-    counsellorAbsence: Type.Union([
-      Type.Object({ message: Type.String(), until: Type.Union([Timestamp, Type.Null()]) }),
-      Type.Null(),
-    ]),
-  }),
-]);
-export type ThreadDetailView = Static<typeof ThreadDetail>;
-
-export const ListThreadsQuery = Type.Object({
-  view: Type.Optional(Type.Union([Type.Literal('enquiries'), Type.Literal('mine'), Type.Literal('team')])),
-  agencyId: Type.Optional(Uuid),
-  status: Type.Optional(ThreadStatusSchema),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-});
-export type ListThreadsInput = Static<typeof ListThreadsQuery>;
-export const ThreadList = Type.Object({ threads: Type.Array(ThreadSummary) });
-
-export const ClaimBody = Type.Object({ envelopes: EnvelopeList });
-export const RotateBody = Type.Object({ epoch: Type.Integer({ minimum: 1, maximum: 1_000_000 }), envelopes: EnvelopeList });
-export const ReshareBody = Type.Object({
-  envelopes: Type.Array(
-    Type.Composite([EnvelopeInput, Type.Object({ epoch: Type.Integer({ minimum: 0, maximum: 1_000_000 }) })]),
-    { minItems: 1, maxItems: 2000 },
-  ),
-});
-export type ReshareInput = Static<typeof ReshareBody>;
-export const ReshareResult = Type.Object({ added: Type.Integer() });
-
-export const StatusBody = Type.Object({ status: Type.Union([Type.Literal('closed'), Type.Literal('archived')]) });
-
-export const ThreadMember = Type.Composite([UserKeys, Type.Object({ isReader: Type.Boolean() })]);
-export const ThreadMembers = Type.Object({ members: Type.Array(ThreadMember) });
+export type IntakeInput = Static<typeof contract.IntakeQuery>;
+export type CreateThreadInput = Static<typeof contract.CreateThreadBody>;
+export type ThreadSummaryView = Static<typeof contract.ThreadSummary>;
+export type ThreadDetailView = Static<typeof contract.ThreadDetail>;
+export type ListThreadsInput = Static<typeof contract.ListThreadsQuery>;
+export type ReshareInput = Static<typeof contract.ReshareBody>;
+export type ThreadStatusChange = Static<typeof contract.StatusBody>['status'];

@@ -19,6 +19,7 @@ import type {
   ListThreadsInput,
   ReshareInput,
   ThreadDetailView,
+  ThreadStatusChange,
   ThreadSummaryView,
 } from './schemas.ts';
 import type { ThreadStatus } from './table.ts';
@@ -36,7 +37,9 @@ function summaryView(row: Omit<ThreadAccessRow, 'memberId' | 'isAgencyAdmin'>): 
     id: row.id,
     seekerId: row.seekerId,
     agencyId: row.agencyId,
+    agencyName: row.agencyName,
     topicId: row.topicId,
+    topicName: row.topicName,
     counsellorId: row.counsellorId,
     status: row.status,
     isTeam: row.isTeam,
@@ -63,7 +66,8 @@ async function userKeysView(ctx: ServiceContext, ids: Iterable<string>) {
   return rows.map((row) => ({
     userId: row.id,
     role: row.role,
-    displayName: row.displayName,
+    // Names are for staff; a seeker stays nameless to everyone but themselves.
+    displayName: row.role === 'seeker' ? null : row.displayName,
     signPublicKey: toB64(row.signPublicKey as Uint8Array),
     boxPublicKey: toB64(row.boxPublicKey as Uint8Array),
   }));
@@ -196,6 +200,18 @@ export async function threadMembers(ctx: ServiceContext, actor: Actor, threadId:
 }
 
 /**
+ * What a counsellor of the agency needs to claim an enquiry (the seeker's keys, the team flag,
+ * the epoch), without opening it. Once claimed it answers THREAD_ALREADY_CLAIMED like the claim,
+ * so a lost race reads the same whichever way the client asked; outsiders get the usual 404.
+ */
+export async function claimPreview(ctx: ServiceContext, actor: Actor, threadId: string): Promise<ThreadSummaryView> {
+  const thread = await loadThreadForActor(ctx.db, actor.id, threadId);
+  if (!thread || thread.memberId === null || actor.role !== 'counsellor') throw Errors.THREAD_NOT_FOUND();
+  if (thread.status !== 'enquiry' || thread.counsellorId !== null) throw Errors.THREAD_ALREADY_CLAIMED();
+  return summaryView(thread);
+}
+
+/**
  * Exactly one claim wins. Only counsellors of the thread's agency may try; they knew the
  * enquiry, so a lost race is a 409, while everyone else gets the usual 404.
  */
@@ -270,13 +286,15 @@ export async function reshare(ctx: ServiceContext, actor: Actor, threadId: strin
   });
 }
 
-const TRANSITIONS: Record<'closed' | 'archived', ReadonlySet<ThreadStatus>> = {
+const TRANSITIONS: Record<ThreadStatusChange, ReadonlySet<ThreadStatus>> = {
   closed: new Set(['active']),
   archived: new Set(['active', 'closed']),
+  // Reopening; a new message reopens too (in the send path).
+  active: new Set(['closed', 'archived']),
 };
 
-/** Close or archive a case; a new message reopens it. */
-export async function setThreadStatus(ctx: ServiceContext, actor: Actor, threadId: string, status: 'closed' | 'archived') {
+/** Close, archive or reopen a case; a new message also reopens it. */
+export async function setThreadStatus(ctx: ServiceContext, actor: Actor, threadId: string, status: ThreadStatusChange) {
   const thread = await ctx.db.transaction().execute(async (trx) => {
     const { thread, relation } = await requireThreadAccess(trx, actor, threadId, 'manage', true);
     if (!TRANSITIONS[status].has(thread.status)) throw Errors.THREAD_STATUS_CONFLICT(thread.status, status);

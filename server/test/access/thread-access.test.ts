@@ -15,6 +15,8 @@ const base: ThreadAccessRow = {
   createdAt: new Date(),
   updatedAt: new Date(),
   isTeam: false,
+  agencyName: 'Agency',
+  topicName: 'Topic',
   seekerSignPublicKey: null,
   seekerBoxPublicKey: null,
   memberId: null,

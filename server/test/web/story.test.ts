@@ -16,11 +16,10 @@
  * the admin page, checks that no page requests anything from another host, and searches a canary
  * sentence typed into the UI in the database dump, the server log and every command Redis saw.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -30,6 +29,7 @@ import { generateIdentity } from '../../../client-sdk/src/crypto/identity.ts';
 import { createStaffAccount } from '../../src/accounts/service.ts';
 import { browserVideoMissing, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 import { databaseTargets } from '../helpers/database.ts';
+import { dumpDatabase, encodings } from '../helpers/leaks.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -43,28 +43,6 @@ describe('web app story prerequisites', () => {
     expect(missing).toBeNull();
   });
 });
-
-/** Every form a sentence could take in a dump or log: text, a fragment, hex and base64. */
-function encodings(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const fragment = Buffer.from(text.slice(5, 30), 'utf8');
-  return [text, fragment.toString('utf8'), bytes.toString('hex'), fragment.toString('hex'), bytes.toString('base64'), bytes.toString('base64url')];
-}
-
-async function dumpDatabase(server: TestServer): Promise<string> {
-  if (server.db.url) {
-    const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', '--inserts', server.db.url], { maxBuffer: 256 * 1024 * 1024 });
-    return stdout;
-  }
-  const db = server.db.database.db;
-  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public'`.execute(db);
-  let dump = '';
-  for (const { tablename } of tables.rows) {
-    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(tablename)} t`.execute(db);
-    dump += rows.rows.map((r) => r.row).join('\n');
-  }
-  return dump;
-}
 
 describe.skipIf(missing !== null)('web app: the whole story through the UI', () => {
   const target = databaseTargets().at(-1) ?? 'pglite';
