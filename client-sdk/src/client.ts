@@ -88,7 +88,7 @@ export class CounselClient extends PlainCalls {
   /** threadId → epoch → key */
   readonly #epochKeys = new Map<string, Map<number, Uint8Array>>();
   /** The last known epoch state per thread, so a send needs no extra round trip (409s refresh it). */
-  readonly #epochState = new Map<string, { currentEpoch: number; rekeyRequired: boolean }>();
+  readonly #epochState = new Map<string, { currentEpoch: number; rekeyRequired: boolean; peers: string[] }>();
   readonly #retry: RetryPolicy;
   /** The public lookups (topics, agencies, links, presence); no token goes with them. */
   readonly directory: PublicDirectory;
@@ -456,6 +456,7 @@ export class CounselClient extends PlainCalls {
     let detail = known && this.#keysOf(threadId).has(known.currentEpoch) ? known : await this.getThread(threadId);
     for (let attempt = 1; ; attempt++) {
       if (detail.rekeyRequired) detail = await this.rotateEpoch(threadId);
+      this.#refuseUnverifiedPeers(this.#epochState.get(threadId)?.peers ?? []);
       const epochKey = this.#keysOf(threadId).get(detail.currentEpoch);
       if (!epochKey) throw new CryptoError(CryptoFailure.UNKNOWN_EPOCH, 'No key for the current epoch; nothing was sent');
       const context = { threadId, epoch: detail.currentEpoch, senderId: this.userId, clientMessageId };
@@ -637,9 +638,21 @@ export class CounselClient extends PlainCalls {
 
   // -- internals --
 
-  #remember<T extends { id: string; currentEpoch: number; rekeyRequired: boolean }>(detail: T): T {
-    this.#epochState.set(detail.id, { currentEpoch: detail.currentEpoch, rekeyRequired: detail.rekeyRequired });
+  #remember<T extends { id: string; currentEpoch: number; rekeyRequired: boolean; seekerId: string; counsellorId: string | null }>(
+    detail: T,
+  ): T {
+    const peers = [detail.seekerId, detail.counsellorId].filter((id): id is string => id !== null && id !== this.userId);
+    this.#epochState.set(detail.id, { currentEpoch: detail.currentEpoch, rekeyRequired: detail.rekeyRequired, peers });
     return detail;
+  }
+
+  /** Fail closed: nothing goes into a conversation whose peer's key changed until the user accepts the new key. */
+  #refuseUnverifiedPeers(peers: string[]): void {
+    const changed = new Set(this.#peers.changedUsers());
+    const unverified = peers.find((userId) => changed.has(userId));
+    if (unverified) {
+      throw new CryptoError(CryptoFailure.IDENTITY_KEY_CHANGED, `The identity key of ${unverified} changed and is not accepted yet; nothing was sent`);
+    }
   }
 
   #origin(): string {

@@ -41,6 +41,7 @@ export const Errors = {
   AUTH_INVALID_CREDENTIALS: createError('AUTH_INVALID_CREDENTIALS', 401, 'Username or password is wrong'),
   FORBIDDEN_ROLE: createError('FORBIDDEN_ROLE', 403, 'This action needs the %s role'),
   USERNAME_TAKEN: createError('USERNAME_TAKEN', 409, 'The username is already taken'),
+  TOPIC_NAME_TAKEN: createError('TOPIC_NAME_TAKEN', 409, 'A topic with this name exists'),
   ACTIVATION_CODE_INVALID: createError('ACTIVATION_CODE_INVALID', 404, 'The activation code is unknown or already used'),
   LINK_CODE_INVALID: createError('LINK_CODE_INVALID', 404, 'The registration link is unknown'),
   ACCOUNT_NOT_DELETABLE: createError('ACCOUNT_NOT_DELETABLE', 409, 'Only seekers delete their own account; staff accounts are removed by an admin'),

@@ -4,7 +4,8 @@ import { Errors } from '../errors.ts';
 import * as repo from './repository.ts';
 import type { ResumeCodeInput, ResumeInput, ResumeView } from './schemas.ts';
 import { authKeyMatches, hashAuthKey, newSalt } from './secrets.ts';
-import { isUniqueViolation, session } from './service.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { session } from './service.ts';
 
 /**
  * Stores an anonymous seeker's resume code (its derived values only). Registered accounts have a

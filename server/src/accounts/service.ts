@@ -4,6 +4,7 @@ import { listMembershipsOfUser } from '../agencies/repository.ts';
 import { fromB64, randomCode, toB64 } from '../common/bytes.ts';
 import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import type { Db } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { Errors } from '../errors.ts';
 import * as repo from './repository.ts';
 import type {
@@ -36,9 +37,6 @@ function normaliseUsername(username: string): string {
   return username.toLowerCase();
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}
 
 async function meView(db: Db, user: UserRow): Promise<MeView> {
   const memberships = user.role === 'counsellor' ? await listMembershipsOfUser(db, user.id) : [];

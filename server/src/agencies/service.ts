@@ -3,6 +3,7 @@ import { createStaffAccount } from '../accounts/service.ts';
 import { findUserById, findUsersKeys } from '../accounts/repository.ts';
 import { randomCode, toB64 } from '../common/bytes.ts';
 import { publishAll, type Actor, type ServiceContext } from '../context.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { Errors } from '../errors.ts';
 import { listNoticesOfAgencies } from '../absences/repository.ts';
 import type { Db } from '../db/schema.ts';
@@ -111,7 +112,9 @@ export async function createTopic(ctx: ServiceContext, input: CreateTopicInput) 
   const topicId = randomUUID();
   const agencyId = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.insertTopic(trx, topicId, input.name);
+    await repo.insertTopic(trx, topicId, input.name).catch((error: unknown) => {
+      throw isUniqueViolation(error) ? Errors.TOPIC_NAME_TAKEN() : error;
+    });
     await repo.insertAgency(trx, {
       id: agencyId,
       name: input.virtualAgencyName ?? `${input.name} (online)`,

@@ -18,6 +18,12 @@ describe.each(databaseTargets())('admin console listings on %s', (target) => {
   });
   afterAll(async () => server?.close());
 
+  it('should answer a duplicate topic name with 409 TOPIC_NAME_TAKEN and keep the first topic', async () => {
+    await expectApiError(admin.adminCreateTopic('Family'), 409, 'TOPIC_NAME_TAKEN');
+    const topics = await admin.listTopics();
+    expect(topics.filter((t) => t.name === 'Family').map((t) => t.id)).toEqual([topic.id]);
+  });
+
   it('should list agencies with team flag, topics, postcode ranges and members', async () => {
     const agency = await admin.adminCreateAgency({ name: 'Harbour', isTeam: true, topicIds: [topic.id], postcodeRanges: [{ from: '20000', to: '20999' }] });
     await admin.adminAddPostcodes(agency.id, [{ from: '22000', to: '22099' }]);
