@@ -60,7 +60,7 @@ function MessageItem({ message, mine, sender }: { message: DecryptedMessage; min
             <strong>{t('log.failed')}</strong>
           </p>
           <p class="hint">
-            {t('log.failureCode')} <code>{message.failure ?? 'unknown'}</code>
+            {t(`log.reasons.${failureReason(message.failure)}`)} {t('log.failureCode')} <code>{message.failure ?? 'unknown'}</code>
           </p>
         </div>
       ) : (
@@ -68,4 +68,12 @@ function MessageItem({ message, mine, sender }: { message: DecryptedMessage; min
       )}
     </li>
   );
+}
+
+const EXPLAINED = new Set(['badSignature', 'unknownEpoch', 'identityKeyChanged', 'decryptionFailed', 'unknownSender', 'badEnvelope']);
+
+/** The catalogue key explaining a failure code such as `crypto.badSignature`. */
+function failureReason(failure: string | null): string {
+  const name = failure?.replace(/^crypto\./, '') ?? '';
+  return EXPLAINED.has(name) ? name : 'other';
 }
