@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/test/**/*.test.ts', 'client-sdk/test/**/*.test.ts', 'sfu/test/**/*.test.ts'],
+    include: ['server/test/**/*.test.ts', 'client-sdk/test/**/*.test.ts', 'sfu/test/**/*.test.ts', 'web/test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
