@@ -6,7 +6,7 @@ import { useAction } from '../ui/hooks.ts';
 import { ErrorText, Field, Notice } from '../ui/components.tsx';
 import { errorCode } from '../ui/errors.ts';
 import { useT } from '../i18n/i18n.ts';
-import { credentialProblem, MIN_PASSWORD_LENGTH, type CredentialProblem } from './credentials.ts';
+import { credentialProblem, MIN_PASSWORD_LENGTH, type CredentialProblem } from '../session/credentials.ts';
 import { homeOf } from './destination.ts';
 import './auth.css';
 

@@ -2,6 +2,7 @@ import { CounselClient } from '@counsel/client-sdk/browser';
 import { Field } from '../ui/components.tsx';
 import { useT } from '../i18n/i18n.ts';
 import { clientOptions } from '../session/session.tsx';
+import { MIN_SEEKER_PASSWORD_LENGTH } from '../session/credentials.ts';
 
 export interface Registration {
   username: string;
@@ -13,7 +14,6 @@ export interface Registration {
 export const emptyRegistration: Registration = { username: '', password: '', repeat: '', email: '' };
 
 /** The password never leaves this browser; only a value derived from it does (see the SDK). */
-export const MIN_PASSWORD_LENGTH = 8;
 
 /**
  * Username, password (twice) and an optional e-mail address. The browser checks the simple rules
@@ -44,12 +44,12 @@ export function RegistrationFields(props: {
       />
       <Field
         label={t('register.password')}
-        hint={t('register.passwordHint', { count: MIN_PASSWORD_LENGTH })}
+        hint={t('register.passwordHint', { count: MIN_SEEKER_PASSWORD_LENGTH })}
         type="password"
         name="new-password"
         autoComplete="new-password"
         required
-        minLength={MIN_PASSWORD_LENGTH}
+        minLength={MIN_SEEKER_PASSWORD_LENGTH}
         value={props.value.password}
         onInput={set('password')}
       />
@@ -59,7 +59,7 @@ export function RegistrationFields(props: {
         name="repeat-password"
         autoComplete="new-password"
         required
-        minLength={MIN_PASSWORD_LENGTH}
+        minLength={MIN_SEEKER_PASSWORD_LENGTH}
         value={props.value.repeat}
         onInput={set('repeat')}
       />
