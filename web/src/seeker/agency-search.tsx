@@ -3,6 +3,7 @@ import type { AgencySummary, Topic } from '@counsel/client-sdk/browser';
 import { Field } from '../ui/components.tsx';
 import { useT } from '../i18n/i18n.ts';
 import { AbsenceText } from '../chat/absence-notice.tsx';
+import { TopicSelect } from './topic-select.tsx';
 
 /** Topic and postcode: all a visitor needs to say to find the centres that serve them. */
 export function SearchForm(props: {
@@ -25,17 +26,7 @@ export function SearchForm(props: {
     >
       <h2>{t('search.title')}</h2>
       <div class="search-fields">
-        <div class="field">
-          <label for="search-topic">{t('search.topic')}</label>
-          <select id="search-topic" required value={topicId} onChange={(event) => setTopicId(event.currentTarget.value)}>
-            <option value="">{t('search.chooseTopic')}</option>
-            {props.topics.map((topic) => (
-              <option key={topic.id} value={topic.id}>
-                {topic.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TopicSelect id="search-topic" topics={props.topics} value={topicId} onChange={setTopicId} />
         <Field
           label={t('search.postcode')}
           id="search-postcode"

@@ -9,6 +9,7 @@ import { publicDirectory } from './directory.ts';
 import { EnquiryForm } from './enquiry-form.tsx';
 import { HowItWorks } from './how-it-works.tsx';
 import './seeker.css';
+import { TopicSelect } from './topic-select.tsx';
 
 /** Codes the server answers for a link that does not (or no longer) exist. */
 const UNKNOWN_LINK = ['LINK_CODE_INVALID', 'NOT_FOUND', 'VALIDATION_FAILED'];
@@ -62,17 +63,7 @@ function LinkEnquiry(props: { link: LinkView; code: string; topics: Topic[] }) {
         {signedIn && personal && !linkedAccount && <Notice>{t('link.existingAccount')}</Notice>}
         <div class="card">
           <EnquiryForm topicId={topicId} {...(agencyId ? { agencyId } : {})} linkCode={props.code}>
-            <div class="field">
-              <label for="link-topic">{t('search.topic')}</label>
-              <select id="link-topic" required value={topicId} onChange={(event) => setTopicId(event.currentTarget.value)}>
-                <option value="">{t('search.chooseTopic')}</option>
-                {props.topics.map((topic) => (
-                  <option key={topic.id} value={topic.id}>
-                    {topic.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TopicSelect id="link-topic" topics={props.topics} value={topicId} onChange={setTopicId} />
           </EnquiryForm>
         </div>
       </section>
