@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../../src/web/static.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -12,7 +13,8 @@ describe('the web app is served with the API', () => {
   let server: TestServer;
   let indexHtml: string;
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(root, 'web/ensure-built.mjs')], { stdio: 'inherit' });
+    // Asynchronously: a synchronous child would block this worker's RPC with vitest while Vite builds.
+    await promisify(execFile)(process.execPath, [path.join(root, 'web/ensure-built.mjs')]);
     indexHtml = readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
     server = await startServer('pglite');
   });

@@ -16,10 +16,11 @@
  * the admin page, checks that no page requests anything from another host, and searches a canary
  * sentence typed into the UI in the database dump, the server log and every command Redis saw.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -117,7 +118,8 @@ describe.skipIf(missing !== null)('web app: the whole story through the UI', () 
   }
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(root, 'web/ensure-built.mjs')], { stdio: 'inherit' });
+    // Asynchronously: a synchronous child would block this worker's RPC with vitest while Vite builds.
+    await promisify(execFile)(process.execPath, [path.join(root, 'web/ensure-built.mjs')]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startServer(target, { video: true });
     if (server.config.redisUrl) {
