@@ -17,6 +17,7 @@ export type SessionResponse = Static<typeof accounts.SessionResponse>;
 export type LoginResponse = Static<typeof accounts.LoginResponse>;
 export type PreloginResponse = Static<typeof accounts.PreloginResponse>;
 export type ResumeResponse = Static<typeof accounts.ResumeResponse>;
+export type SessionInfo = Static<typeof accounts.SessionInfo>;
 export type Topic = Static<typeof agencies.Topic>;
 export type AgencySummary = Static<typeof agencies.AgencySummary>;
 export type AbsenceNotice = Static<typeof agencies.AbsenceNotice>;

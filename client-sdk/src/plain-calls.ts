@@ -9,6 +9,7 @@ import type {
   CreateTopicInput,
   NotificationView,
   PostcodeRange,
+  SessionInfo,
   StaffCreated,
   StaffMember,
   Topic,
@@ -38,6 +39,23 @@ export class PlainCalls {
 
   async agencyAccessLog(agencyId: string): Promise<AccessLog['entries']> {
     return (await this.#http.request<AccessLog>('GET', `/v1/agencies/${agencyId}/access-log`)).entries;
+  }
+
+  // -- sessions (signed-in devices) --
+
+  /** The account's live sessions, oldest first; `current` is this client's. */
+  async listSessions(): Promise<SessionInfo[]> {
+    return (await this.#http.request<{ sessions: SessionInfo[] }>('GET', '/v1/me/sessions')).sessions;
+  }
+
+  /** Signs one session out everywhere at once (its WebSockets close); this client's own id is a logout. */
+  async revokeSession(id: string): Promise<void> {
+    await this.#http.request('DELETE', `/v1/me/sessions/${id}`);
+  }
+
+  /** Signs out every other session of the account; returns how many ended. */
+  async revokeOtherSessions(): Promise<number> {
+    return (await this.#http.request<{ revoked: number }>('POST', '/v1/me/sessions/revoke-others')).revoked;
   }
 
   // -- absence (counsellors) --

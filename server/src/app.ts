@@ -7,7 +7,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { sql } from 'kysely';
 import websocket from '@fastify/websocket';
 import absencesRoutes from './absences/routes.ts';
 import accountsRoutes from './accounts/routes.ts';
@@ -19,11 +18,14 @@ import type { Config } from './config.ts';
 import { publishAll, type ServiceContext } from './context.ts';
 import type { SfuServer } from '../../sfu/src/index.ts';
 import { VideoService } from './video/service.ts';
-import type { Database } from './db/database.ts';
+import { databaseHealthy, type Database } from './db/database.ts';
 import { Errors } from './errors.ts';
 import messagesRoutes from './messages/routes.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin from './plugins/errors.ts';
+import finiteNumbers from './plugins/finite-numbers.ts';
+import { httpServerOptions } from './plugins/http-server.ts';
+import { websocketErrorHandler } from './plugins/websocket-errors.ts';
 import type { EventBus } from './realtime/bus.ts';
 import { MemoryBus } from './realtime/memory-bus.ts';
 import { RedisBus } from './realtime/redis-bus.ts';
@@ -32,6 +34,8 @@ import { MemoryPresence, RedisPresence } from './realtime/presence.ts';
 import { realtimeRoutes } from './realtime/routes.ts';
 import { Mailer } from './notifications/mailer.ts';
 import notificationsRoutes from './notifications/routes.ts';
+import opsPlugin from './ops/plugin.ts';
+import { closeSocketsGoingAway } from './ops/websocket-close.ts';
 import threadsRoutes from './threads/routes.ts';
 import webApp from './web/static.ts';
 
@@ -68,6 +72,10 @@ export async function buildApp(options: BuildOptions) {
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
+    ...httpServerOptions(config.timeouts.http),
+    // While closing, requests on open keep-alive connections are still served (with
+    // `Connection: close`) instead of Fastify's uncatalogued 503; readiness is red by then.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -98,6 +106,7 @@ export async function buildApp(options: BuildOptions) {
     ),
   );
   await app.register(errorsPlugin);
+  await app.register(finiteNumbers);
   app.addSchema(ErrorBody);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(rateLimit, {
@@ -116,7 +125,8 @@ export async function buildApp(options: BuildOptions) {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 }, preClose: closeSocketsGoingAway, errorHandler: websocketErrorHandler });
+  await app.register(opsPlugin, { config, database: options.database, bus, redis, sfu: options.sfu ?? null });
 
   app.get('/healthz', {
     schema: {
@@ -127,11 +137,8 @@ export async function buildApp(options: BuildOptions) {
       },
     },
     handler: async () => {
-      try {
-        await sql`select 1`.execute(ctx.db);
-      } catch {
-        throw Errors.DATABASE_UNAVAILABLE();
-      }
+      // A short ping of its own: a frozen database must not hold the health check for the statement time-outs.
+      if (!(await databaseHealthy(options.database))) throw Errors.DATABASE_UNAVAILABLE();
       return { status: 'ok' as const, database: options.database.kind, video: video.available };
     },
   });

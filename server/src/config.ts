@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_DATABASE_TIMEOUTS as DB_DEFAULTS, type DatabaseTimeouts } from './db/timeouts.ts';
+import { DEFAULT_REALTIME_LIMITS as WS_DEFAULTS, type RealtimeLimits } from './realtime/limits.ts';
 
 /** Validated runtime configuration, read once from the environment at start. */
 export interface Config {
@@ -21,6 +23,35 @@ export interface Config {
   publicUrl: string;
   smtp: SmtpConfig | null;
   trustProxy: boolean;
+  /** How long the database and HTTP clients may keep a request waiting (0 switches one off). */
+  timeouts: { database: DatabaseTimeouts; http: HttpTimeouts };
+  /** Metrics, probes and shutdown (`server/src/ops`). */
+  ops: OpsConfig;
+  /** What one WebSocket client may cost the instance (frames, connections, buffers). */
+  realtime: RealtimeLimits;
+}
+
+export interface OpsConfig {
+  /** Bearer token that `GET /metrics` requires; null turns the endpoint off. */
+  metricsToken: string | null;
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /** How long `/readyz` waits for the database and Redis to answer a ping. */
+  readyTimeoutMs: number;
+  /** Mean event-loop delay above which `/readyz` reports the instance as overloaded. */
+  maxEventLoopDelayMs: number;
+}
+
+/** Node's HTTP server limits, so that a slow or silent client cannot hold a connection for long. */
+export interface HttpTimeouts {
+  /** Receiving a whole request, body included (`requestTimeout`): a slow body is answered 408. */
+  requestMs: number;
+  /** Receiving the request line and headers (`headersTimeout`): a slow header sender is answered 408. */
+  headersMs: number;
+  /** An idle keep-alive connection between requests is closed after this long (`keepAliveTimeout`). */
+  keepAliveMs: number;
+  /** A connection on which nothing is sent or received this long is closed (`connectionTimeout`). */
+  idleMs: number;
 }
 
 export interface SmtpConfig {
@@ -30,6 +61,14 @@ export interface SmtpConfig {
   user: string | null;
   password: string | null;
   from: string;
+  /** Each SMTP phase (connect, greeting, every later answer) waits at most this long. */
+  timeoutMs: number;
+  /**
+   * Whether e-mails name the topic and the agency. Off by default: every mail server on the way
+   * reads the subject and body, and a topic ("Addiction") or a specialised agency says what the
+   * seeker's trouble is.
+   */
+  includeTopic: boolean;
 }
 
 /** Thrown when a variable has a bad value; the message names the variable. */
@@ -91,6 +130,67 @@ function smtpConfig(env: Env): SmtpConfig | null {
     user: env.SMTP_USER || null,
     password: env.SMTP_PASSWORD || null,
     from,
+    timeoutMs: int(env, 'SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
+    includeTopic: bool(env, 'MAIL_INCLUDE_TOPIC', false),
+  };
+}
+
+function opsConfig(env: Env): OpsConfig {
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    // The value is a secret, so it is not echoed back.
+    throw new ConfigError('METRICS_TOKEN', 'must be 16 to 200 printable characters without spaces');
+  }
+  return {
+    metricsToken,
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 8_000, 100, 600_000),
+    readyTimeoutMs: int(env, 'READY_TIMEOUT_MS', 2_000, 50, 60_000),
+    maxEventLoopDelayMs: int(env, 'READY_MAX_EVENT_LOOP_DELAY_MS', 1_000, 10, 60_000),
+  };
+}
+
+const MAX_TIMEOUT_MS = 3_600_000;
+
+function databaseTimeouts(env: Env): DatabaseTimeouts {
+  const timeouts = {
+    statementMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', DB_DEFAULTS.statementMs, 0, MAX_TIMEOUT_MS),
+    lockMs: int(env, 'DB_LOCK_TIMEOUT_MS', DB_DEFAULTS.lockMs, 0, MAX_TIMEOUT_MS),
+    idleInTransactionMs: int(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DB_DEFAULTS.idleInTransactionMs, 0, MAX_TIMEOUT_MS),
+    connectMs: int(env, 'DB_CONNECT_TIMEOUT_MS', DB_DEFAULTS.connectMs, 0, MAX_TIMEOUT_MS),
+    queryMs: int(env, 'DB_QUERY_TIMEOUT_MS', DB_DEFAULTS.queryMs, 0, MAX_TIMEOUT_MS),
+  };
+  // Postgres should cancel a slow statement (cleanly) before the client gives up on its connection.
+  if (timeouts.queryMs > 0 && timeouts.statementMs > 0 && timeouts.queryMs <= timeouts.statementMs) {
+    throw new ConfigError('DB_QUERY_TIMEOUT_MS', `must be above DB_STATEMENT_TIMEOUT_MS (${timeouts.statementMs})`);
+  }
+  return timeouts;
+}
+
+function httpTimeouts(env: Env): HttpTimeouts {
+  const timeouts = {
+    requestMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 0, MAX_TIMEOUT_MS),
+    headersMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 0, MAX_TIMEOUT_MS),
+    keepAliveMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, MAX_TIMEOUT_MS),
+    idleMs: int(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 0, MAX_TIMEOUT_MS),
+  };
+  // Node refuses a headers time-out longer than the whole request's.
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestMs})`);
+  }
+  return timeouts;
+}
+
+function realtimeLimits(env: Env): RealtimeLimits {
+  return {
+    frameRate: int(env, 'WS_FRAME_RATE', WS_DEFAULTS.frameRate, 1, 100_000),
+    frameBurst: int(env, 'WS_FRAME_BURST', WS_DEFAULTS.frameBurst, 1, 100_000),
+    userFrameRate: int(env, 'WS_USER_FRAME_RATE', WS_DEFAULTS.userFrameRate, 1, 100_000),
+    userFrameBurst: int(env, 'WS_USER_FRAME_BURST', WS_DEFAULTS.userFrameBurst, 1, 100_000),
+    maxConnectionsPerUser: int(env, 'WS_MAX_CONNECTIONS_PER_USER', WS_DEFAULTS.maxConnectionsPerUser, 1, 10_000),
+    maxWatchedAgencies: int(env, 'WS_MAX_WATCHED_AGENCIES', WS_DEFAULTS.maxWatchedAgencies, 1, 10_000),
+    sendBufferBytes: int(env, 'WS_SEND_BUFFER_BYTES', WS_DEFAULTS.sendBufferBytes, 64 * 1024, 256 * 1024 * 1024),
+    sendStallMs: int(env, 'WS_SEND_STALL_MS', WS_DEFAULTS.sendStallMs, 100, 600_000),
+    syncPageSize: int(env, 'WS_SYNC_PAGE_SIZE', WS_DEFAULTS.syncPageSize, 1, 1_000),
   };
 }
 
@@ -122,6 +222,9 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.replace(/\/$/, ''),
     smtp: smtpConfig(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    timeouts: { database: databaseTimeouts(env), http: httpTimeouts(env) },
+    ops: opsConfig(env),
+    realtime: realtimeLimits(env),
   };
 }
 

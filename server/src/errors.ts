@@ -35,6 +35,12 @@ export const Errors = {
   PAYLOAD_TOO_LARGE: createError('PAYLOAD_TOO_LARGE', 413, 'Request body is too large'),
   UNSUPPORTED_MEDIA_TYPE: createError('UNSUPPORTED_MEDIA_TYPE', 415, 'Content type is not supported'),
   DATABASE_UNAVAILABLE: createError('DATABASE_UNAVAILABLE', 503, 'The database is unavailable, retry later'),
+  BAD_REQUEST: createError('BAD_REQUEST', 400, 'The request is malformed: %s'),
+  REQUEST_TIMEOUT: createError('REQUEST_TIMEOUT', 408, 'The request was not received in time'),
+  ALREADY_EXISTS: createError('ALREADY_EXISTS', 409, 'This already exists'),
+  URL_TOO_LONG: createError('URL_TOO_LONG', 414, 'A path segment is too long'),
+  HEADERS_TOO_LARGE: createError('HEADERS_TOO_LARGE', 431, 'The request headers are too large'),
+  NOT_READY: createError('NOT_READY', 503, 'This instance is not ready: %s'),
 
   // -- accounts --
   AUTH_REQUIRED: createError('AUTH_REQUIRED', 401, 'A valid bearer token is required'),
@@ -53,6 +59,7 @@ export const Errors = {
     'Only anonymous seekers use resume codes; registered accounts log in with their password',
   ),
   RESUME_CODE_CONFLICT: createError('RESUME_CODE_CONFLICT', 409, 'This resume code cannot be used; create another one'),
+  SESSION_NOT_FOUND: createError('SESSION_NOT_FOUND', 404, 'No such session of yours'),
 
   // -- agencies --
   TOPIC_NOT_FOUND: createError('TOPIC_NOT_FOUND', 404, 'Topic not found'),
@@ -67,6 +74,7 @@ export const Errors = {
   // -- threads --
   THREAD_NOT_FOUND: createError('THREAD_NOT_FOUND', 404, 'Thread not found'),
   THREAD_ALREADY_CLAIMED: createError('THREAD_ALREADY_CLAIMED', 409, 'The enquiry was already claimed by another counsellor'),
+  THREAD_ID_TAKEN: createError('THREAD_ID_TAKEN', 409, 'This thread id is taken; create the thread with a new random id'),
   THREAD_READERS_CHANGED: createError('THREAD_READERS_CHANGED', 409, 'Key envelopes must address exactly the current readers: %s'),
   THREAD_EPOCH_CONFLICT: createError('THREAD_EPOCH_CONFLICT', 409, 'Epoch %s is not the next epoch of this thread'),
   THREAD_REKEY_REQUIRED: createError('THREAD_REKEY_REQUIRED', 409, 'The readership changed; start a new key epoch before sending'),
@@ -91,6 +99,10 @@ export const Errors = {
   // -- realtime (WebSocket error frames) --
   WS_FRAME_INVALID: createError('WS_FRAME_INVALID', 400, 'Frame is invalid: %s'),
   WS_AUTH_TIMEOUT: createError('WS_AUTH_TIMEOUT', 401, 'Send an auth frame first'),
+  WS_RATE_LIMITED: createError('WS_RATE_LIMITED', 429, 'Too many frames: frames are dropped; send the next in %s ms'),
+  WS_TOO_MANY_CONNECTIONS: createError('WS_TOO_MANY_CONNECTIONS', 429, 'Too many open connections for this account (at most %s)'),
+  WS_WATCH_LIMIT: createError('WS_WATCH_LIMIT', 429, 'A connection watches at most %s agencies'),
+  WS_SLOW_CONSUMER: createError('WS_SLOW_CONSUMER', 408, 'The connection did not read what was sent to it'),
 } as const;
 
 export type ErrorCode = keyof typeof Errors;

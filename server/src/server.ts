@@ -1,4 +1,5 @@
-import type { SfuServer } from '../../sfu/src/index.ts';
+import type { LoggerOptions } from 'pino';
+import type { SfuLogger, SfuServer } from '../../sfu/src/index.ts';
 import type { AdminChannel } from './cli/admin-channel.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
 import { DataDirLockedError, adminSocketPath, dataFolder } from './db/data-lock.ts';
@@ -14,7 +15,7 @@ import type { Database } from './db/database.ts';
 const LOCK_WAIT_MS = 60_000;
 
 /** The SFU when its worker is available; null (video unavailable) otherwise. A bad SFU setting stops the start. */
-async function startSfu(): Promise<SfuServer | null> {
+async function startSfu(logger: SfuLogger): Promise<SfuServer | null> {
   const { SfuServer, loadSfuConfig, videoAvailability, SfuConfigError } = await import('../../sfu/src/index.ts');
   let sfuConfig;
   try {
@@ -28,7 +29,7 @@ async function startSfu(): Promise<SfuServer | null> {
   }
   if (!videoAvailability().available) return null;
   try {
-    return await SfuServer.create(sfuConfig);
+    return await SfuServer.create(sfuConfig, logger);
   } catch (error) {
     process.stderr.write(`SFU did not start (video unavailable): ${String(error)}\n`);
     return null;
@@ -43,6 +44,7 @@ async function open(config: Config): Promise<Database> {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.dbPoolSize,
+      timeouts: config.timeouts.database,
       lockOwner: 'server',
       lockWaitMs: LOCK_WAIT_MS,
       onLockWait: (holder) =>
@@ -60,18 +62,22 @@ async function open(config: Config): Promise<Database> {
   }
 }
 
-/** The process entry point: configuration, database lock, migrations, admin channel, listen, graceful shutdown. */
+/** The process entry point: configuration, database lock, migrations, admin channel, listen, graceful shutdown (`ops/shutdown.ts`). */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const database = await open(config);
-  const [{ buildApp }, { migrateToLatest }, { loggerOptions }, { startAdminChannel }, { videoAvailability }] = await Promise.all([
+  const [{ buildApp }, { migrateToLatest }, { loggerOptions }, { startAdminChannel }, { videoAvailability }, { closeOnSignals }] = await Promise.all([
     import('./app.ts'),
     import('./db/migrate.ts'),
     import('./logger.ts'),
     import('./cli/admin-channel.ts'),
     import('../../sfu/src/index.ts'),
+    import('./ops/shutdown.ts'),
   ]);
-  const sfu = await startSfu();
+  // The app is built around the SFU, so the SFU starts first, with its own pino on the same
+  // options: its warnings (SFU_ANNOUNCED_IP missing, a worker died) reach the server's log.
+  const { pino } = await import('pino');
+  const sfu = await startSfu(pino(loggerOptions(config) as LoggerOptions).child({ module: 'sfu' }));
   const app = await buildApp({ config, database, logger: loggerOptions(config), sfu });
   if (!sfu) app.log.warn({ reason: videoAvailability().reason }, 'start | video unavailable, the rest of the server runs');
   const migration = await migrateToLatest(database.db);
@@ -93,19 +99,7 @@ async function main(): Promise<void> {
       app.log.warn({ err: error }, 'start | admin channel unavailable: npm run admin refuses while the server runs');
     }
   }
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutdown | closing');
-    await adminChannel?.close();
-    await app.close();
-    sfu?.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  closeOnSignals({ app, adminChannel, sfu, database }, config.ops.shutdownTimeoutMs);
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: database.kind, bus: config.redisUrl ? 'redis' : 'memory' }, 'start | ready');
 }

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SfuError } from './errors.ts';
 
 /** The mediasoup module namespace, as returned by `import('mediasoup')`. */
 export type Mediasoup = typeof import('mediasoup');
 
-/** sfu/src/ → repository root; resolved from this file so the cwd does not matter. */
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+type Env = Record<string, string | undefined>;
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -18,11 +18,24 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
+/**
+ * `node_modules/mediasoup`, found by Node's own resolution so it works from `sfu/src/` (tsx)
+ * and from `dist/sfu/src/` (the production build) alike; null when it is not installed.
+ */
+function mediasoupPackageDir(): string | null {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('mediasoup/package.json'));
+  } catch {
+    return null;
+  }
+}
+
 /** Version of the installed `node_modules/mediasoup`, or null when it is not installed. */
 export function mediasoupVersion(): string | null {
+  const dir = mediasoupPackageDir();
+  if (dir === null) return null;
   try {
-    const raw = fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'mediasoup', 'package.json'), 'utf8');
-    const version: unknown = (JSON.parse(raw) as { version?: unknown }).version;
+    const version: unknown = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
     return typeof version === 'string' ? version : null;
   } catch {
     return null;
@@ -30,23 +43,38 @@ export function mediasoupVersion(): string | null {
 }
 
 /**
+ * Where `npm run build:sfu` keeps the worker of a mediasoup version: in the user's cache
+ * folder, outside any clone, so a new clone or a reinstall finds it instead of compiling for
+ * minutes. Keep in step with `workerCacheDir()` in sfu/worker/build-worker.mjs.
+ */
+export function workerCacheBinary(version: string, env: Env = process.env): string {
+  const cacheHome = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(cacheHome, 'counsel', 'mediasoup-worker', version, 'mediasoup-worker');
+}
+
+/**
  * Finds a usable mediasoup worker binary, in order:
- * 1. `$MEDIASOUP_WORKER_BIN`, if it names an executable file;
- * 2. the offline build `.cache/mediasoup-worker/<mediasoup version>/mediasoup-worker`
+ * 1. `$MEDIASOUP_WORKER_BIN`, if it names an executable file (the image sets it);
+ * 2. the offline build in the user's cache, {@link workerCacheBinary}
  *    (made by `npm run build:sfu`, see sfu/worker/README.md);
- * 3. the upstream prebuilt `node_modules/mediasoup/worker/out/Release/mediasoup-worker`,
+ * 3. the in-repository `.cache/mediasoup-worker/<version>/mediasoup-worker` that clones built
+ *    before the cache moved out of the clone;
+ * 4. the upstream prebuilt `node_modules/mediasoup/worker/out/Release/mediasoup-worker`,
  *    present when mediasoup's own install script was allowed to run.
  *
  * Returns null when none exists: video is then unavailable, messaging is not affected.
  */
-export function ensureWorkerBinary(): string | null {
-  const fromEnv = process.env.MEDIASOUP_WORKER_BIN;
+export function ensureWorkerBinary(env: Env = process.env): string | null {
+  const fromEnv = env.MEDIASOUP_WORKER_BIN;
   if (fromEnv && isExecutableFile(fromEnv)) return fromEnv;
+  const packageDir = mediasoupPackageDir();
   const version = mediasoupVersion();
-  if (version === null) return null;
+  if (packageDir === null || version === null) return null;
+  const projectRoot = path.resolve(packageDir, '..', '..');
   const candidates = [
-    path.join(REPO_ROOT, '.cache', 'mediasoup-worker', version, 'mediasoup-worker'),
-    path.join(REPO_ROOT, 'node_modules', 'mediasoup', 'worker', 'out', 'Release', 'mediasoup-worker'),
+    workerCacheBinary(version, env),
+    path.join(projectRoot, '.cache', 'mediasoup-worker', version, 'mediasoup-worker'),
+    path.join(packageDir, 'worker', 'out', 'Release', 'mediasoup-worker'),
   ];
   return candidates.find(isExecutableFile) ?? null;
 }

@@ -10,15 +10,22 @@
 //   node sfu/worker/build-worker.mjs --check    is the cached worker usable?
 //   node sfu/worker/build-worker.mjs --force    rebuild even if cached
 //   node sfu/worker/build-worker.mjs --check-prereqs   only check build prerequisites
+//   node sfu/worker/build-worker.mjs --apt-packages    print the Debian packages the build needs
 //
-// Other flags: --jobs N, --quiet (tool output only to the log file),
+// Other flags: --jobs N, --verbose (stream meson/ninja output too),
 // --keep-build (keep the copied sources and meson build dir after success),
 // --no-pip (never pip-install meson / use the pip-installed copy).
-// Env: MESON (meson command to use), NINJA, CC, CXX, PKG_CONFIG, PYTHON.
+// Env: MESON (meson command to use), NINJA, CC, CXX, PKG_CONFIG, PYTHON,
+// XDG_CACHE_HOME (where the worker is cached, default ~/.cache).
 //
-// Output: progress lines "[build:sfu] ..." and meson/ninja output go to
-// stderr; on success the absolute binary path is the only thing printed on
-// stdout, so `BIN=$(node sfu/worker/build-worker.mjs)` works.
+// The worker is cached per mediasoup version in the user's cache folder,
+// ${XDG_CACHE_HOME:-~/.cache}/counsel/mediasoup-worker/<version>/, outside the
+// clone, so a new clone or a reinstall does not compile it again.
+//
+// Output: progress lines "[build:sfu] ..." go to stderr; meson/ninja output
+// (hundreds of lines) goes to build.log beside the binary, and only its tail
+// is shown when a step fails. On success the absolute binary path is the only
+// thing printed on stdout, so `BIN=$(node sfu/worker/build-worker.mjs)` works.
 //
 // Exit codes:
 //   0  worker built / cached and runnable (--check: usable)
@@ -39,7 +46,17 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
 const SHIMS_DIR = path.join(HERE, 'shims');
 const MEDIASOUP_DIR = path.join(REPO_ROOT, 'node_modules', 'mediasoup');
-export const CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'mediasoup-worker');
+/**
+ * The user's cache folder, not the clone: every clone and reinstall of the same mediasoup
+ * version shares one build. Keep in step with workerCacheBinary() in sfu/src/worker-binary.ts.
+ */
+export const CACHE_ROOT = path.join(
+	process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), '.cache'),
+	'counsel',
+	'mediasoup-worker',
+);
+/** Where clones built the worker before it moved to CACHE_ROOT; a usable binary there is copied over. */
+const LEGACY_CACHE_ROOT = path.join(REPO_ROOT, '.cache', 'mediasoup-worker');
 
 const EXIT_OK = 0;
 const EXIT_FAIL = 1;
@@ -47,15 +64,21 @@ const EXIT_PREREQ = 2;
 const EXIT_LOCKED = 3;
 const EXIT_USAGE = 64;
 
+/** Lines of a failed step's output shown on stderr; the whole output is in build.log. */
+const FAILURE_TAIL_LINES = 40;
+
 // Exit code mediasoup-worker uses when started without MEDIASOUP_VERSION
 // ("you don't seem to be my real father!"), see worker/src/main.cpp.
 const WORKER_NOT_MY_FATHER_EXIT = 41;
+
+/** Measured: see the "SFU worker" paragraph of README.md. Only said up front, so nobody waits blind. */
+const BUILD_MINUTES_ON_TWO_CORES = '7-9';
 
 const MIN_MESON = [1, 1, 0]; // what worker/meson.build asks for
 const MIN_LEGACY_MESON = [0, 63, 0]; // oldest meson we patch the build for
 
 const PREFIX = '[build:sfu]';
-let quiet = false;
+let verbose = false;
 let logStream = null;
 
 function log(msg = '') {
@@ -129,26 +152,66 @@ function which(cmd) {
 	return null;
 }
 
-/** Runs a command, streaming its output to stderr (unless --quiet) and the log. */
-function run(cmd, args, opts = {}) {
+/**
+ * Runs a command; its output goes to the log (and to stderr only with --verbose). `onLine`
+ * sees each output line, for progress. Resolves with the last lines, to show on failure.
+ */
+function run(cmd, args, { onLine, ...opts } = {}) {
 	logStream?.write(`$ ${[cmd, ...args].join(' ')}\n`);
 	return new Promise((resolve) => {
 		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
 		const tail = [];
+		let partial = '';
 		const onData = (chunk) => {
-			if (!quiet) process.stderr.write(chunk);
+			if (verbose) process.stderr.write(chunk);
 			logStream?.write(chunk);
-			tail.push(chunk.toString());
-			if (tail.length > 200) tail.shift();
+			const lines = (partial + chunk.toString()).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) {
+				onLine?.(line);
+				// ninja's "[12/167] Compiling …" status lines would crowd the error out of the tail.
+				if (NINJA_STATUS_LINE.test(line)) continue;
+				tail.push(line);
+				if (tail.length > FAILURE_TAIL_LINES) tail.shift();
+			}
 		};
 		child.stdout.on('data', onData);
 		child.stderr.on('data', onData);
+		const lastLines = () => (partial ? [...tail, partial] : tail).slice(-FAILURE_TAIL_LINES).join('\n');
 		child.on('error', (err) => resolve({ ok: false, status: null, tail: err.message }));
-		child.on('close', (status, signal) =>
-			resolve({ ok: status === 0, status: status ?? signal, tail: tail.join('') }),
-		);
+		child.on('close', (status, signal) => resolve({ ok: status === 0, status: status ?? signal, tail: lastLines() }));
 	});
 }
+
+const NINJA_STATUS_LINE = /^\[(\d+)\/(\d+)\]/;
+
+/** Shows a failed step's last output lines (unless already streamed) and where the whole log is. */
+function reportFailure(step, result, logFile) {
+	if (!verbose && result.tail) {
+		log(`${step} output (last lines, without progress):`);
+		process.stderr.write(`${result.tail}\n`);
+	}
+	log(`${step} failed (exit ${result.status}); full log: ${logFile}`);
+}
+
+/** "[build:sfu] compiling: 84/167 (50%), 3m05s" at every tenth of ninja's steps, instead of one line per object. */
+function ninjaProgress(t0) {
+	let shownTenth = -1;
+	return (line) => {
+		const m = NINJA_STATUS_LINE.exec(line);
+		if (!m) return;
+		const [done, total] = [Number(m[1]), Number(m[2])];
+		const tenth = Math.floor((done * 10) / total);
+		if (tenth === shownTenth) return;
+		shownTenth = tenth;
+		log(`compiling: ${done}/${total} (${Math.floor((done * 100) / total)}%), ${minutes(Date.now() - t0)}`);
+	};
+}
+
+const minutes = (ms) => {
+	const seconds = Math.round(ms / 1000);
+	return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+};
 
 function parseVersion(text) {
 	const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text ?? '');
@@ -205,6 +268,7 @@ const ALL_APT_PACKAGES = [
 	'g++',
 	'pkg-config',
 	'ninja-build',
+	'meson',
 	'python3',
 	'libuv1-dev',
 	'libssl-dev',
@@ -247,12 +311,14 @@ function localMesonDir() {
 
 /**
  * Finds a usable meson. Order:
- *   1. `meson` on PATH (or $MESON) >= 1.1
- *   2. `python3 -m mesonbuild.mesonmain` >= 1.1 (pip-installed in the interpreter)
- *   3. meson previously pip-installed by this script into .cache/mediasoup-worker/tools/meson
- *   4. (only if allowPip) `pip install --target <that dir> meson>=1.1`
- *   5. an older meson (e.g. Debian 12's 1.0.1) -> legacy mode: the build copy of
- *      meson.build gets its `meson_version` requirement relaxed.
+ *   1. `$MESON`, used as given
+ *   2. `meson` on PATH >= 1.1
+ *   3. `python3 -m mesonbuild.mesonmain` >= 1.1 (pip-installed in the interpreter)
+ *   4. meson previously pip-installed by this script into <cache>/tools/meson
+ *   5. an older meson on PATH (Debian 12's `meson` package is 1.0.1) -> legacy mode: the build
+ *      copy of meson.build gets its `meson_version` requirement relaxed (3.12.16 builds so)
+ *   6. (only if allowPip and not --no-pip) `pip install --target <cache>/tools/meson meson>=1.1`,
+ *      last because it needs the Python package index, which offline machines cannot reach
  */
 async function resolveMeson(python, { allowPip, noPip }) {
 	if (process.env.MESON) {
@@ -269,39 +335,21 @@ async function resolveMeson(python, { allowPip, noPip }) {
 		return { cmd: pathMesonCmd, env: {}, version: pathMesonVersion, route: `${which('meson')} from PATH` };
 	}
 
-	if (python) {
-		const moduleCmd = [python, '-m', 'mesonbuild.mesonmain'];
+	const moduleCmd = python ? [python, '-m', 'mesonbuild.mesonmain'] : null;
+	const dir = localMesonDir();
+	const localEnv = { PYTHONPATH: [dir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+	const tryLocal = () => {
+		if (!moduleCmd || !fs.existsSync(path.join(dir, 'mesonbuild'))) return null;
+		const lv = mesonVersionOf(moduleCmd, { ...process.env, ...localEnv });
+		return lv && versionAtLeast(lv, MIN_MESON) ? { cmd: moduleCmd, env: localEnv, version: lv, route: `pip-installed meson in ${dir}` } : null;
+	};
+	if (moduleCmd) {
 		const v = mesonVersionOf(moduleCmd);
 		if (v && versionAtLeast(v, MIN_MESON)) {
 			return { cmd: moduleCmd, env: {}, version: v, route: `${python} -m mesonbuild.mesonmain (installed in the Python environment)` };
 		}
-
-		const dir = localMesonDir();
-		const localEnv = { PYTHONPATH: [dir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
-		const tryLocal = () => {
-			if (!fs.existsSync(path.join(dir, 'mesonbuild'))) return null;
-			const lv = mesonVersionOf(moduleCmd, { ...process.env, ...localEnv });
-			return lv && versionAtLeast(lv, MIN_MESON)
-				? { cmd: moduleCmd, env: localEnv, version: lv, route: `pip-installed meson in ${path.relative(REPO_ROOT, dir)}` }
-				: null;
-		};
 		const local = noPip ? null : tryLocal();
 		if (local) return local;
-
-		if (allowPip && !noPip && capture(python, ['-m', 'pip', '--version']).ok) {
-			log(`meson >= ${vstr(MIN_MESON)} not found; trying: ${python} -m pip install --target ${path.relative(REPO_ROOT, dir)} "meson>=${vstr(MIN_MESON)}"`);
-			fs.rmSync(dir, { recursive: true, force: true });
-			fs.mkdirSync(dir, { recursive: true });
-			const r = await run(
-				python,
-				['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-warn-script-location', '--retries', '1', '--target', dir, `meson>=${vstr(MIN_MESON)}`],
-				{ env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-			);
-			const installed = r.ok ? tryLocal() : null;
-			if (installed) return installed;
-			log('pip install of meson failed (no package index reachable?); looking for an older system meson instead.');
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
 	}
 
 	if (pathMesonVersion && versionAtLeast(pathMesonVersion, MIN_LEGACY_MESON)) {
@@ -312,6 +360,21 @@ async function resolveMeson(python, { allowPip, noPip }) {
 			legacy: true,
 			route: `${which('meson')} from PATH in legacy mode (older than ${vstr(MIN_MESON)}: meson_version requirement relaxed in the build copy)`,
 		};
+	}
+
+	if (moduleCmd && allowPip && !noPip && capture(python, ['-m', 'pip', '--version']).ok) {
+		log(`no meson found; trying: ${python} -m pip install --target ${dir} "meson>=${vstr(MIN_MESON)}"`);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		const r = await run(
+			python,
+			['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-warn-script-location', '--retries', '1', '--target', dir, `meson>=${vstr(MIN_MESON)}`],
+			{ env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
+		);
+		const installed = r.ok ? tryLocal() : null;
+		if (installed) return installed;
+		log('pip install of meson failed (no package index reachable?); install Debian\'s meson: apt-get install meson');
+		fs.rmSync(dir, { recursive: true, force: true });
 	}
 	return null;
 }
@@ -463,6 +526,25 @@ function acquireLock(lockDir) {
 // --------------------------------------------------------------------------
 // Build.
 
+/**
+ * Clones built the worker into their own .cache/ before it moved to the user's cache folder:
+ * a usable binary there is copied over once, so updating such a clone does not compile again.
+ */
+function adoptLegacyBuild(version, bin) {
+	const legacyDir = path.join(LEGACY_CACHE_ROOT, version);
+	const legacyBin = path.join(legacyDir, 'mediasoup-worker');
+	if (legacyDir === path.dirname(bin) || probeWorker(bin).ok || !probeWorker(legacyBin).ok) return;
+	fs.mkdirSync(path.dirname(bin), { recursive: true });
+	const tmp = `${bin}.tmp-${process.pid}`;
+	fs.copyFileSync(legacyBin, tmp);
+	fs.chmodSync(tmp, 0o755);
+	fs.renameSync(tmp, bin);
+	for (const extra of ['build-info.json', 'build.log']) {
+		if (fs.existsSync(path.join(legacyDir, extra))) fs.copyFileSync(path.join(legacyDir, extra), path.join(path.dirname(bin), extra));
+	}
+	log(`copied the worker this clone built before into the shared cache: ${bin}`);
+}
+
 function prepareSources(srcDir, { legacyMeson }) {
 	const workerSrc = path.join(MEDIASOUP_DIR, 'worker');
 	fs.rmSync(srcDir, { recursive: true, force: true });
@@ -512,7 +594,7 @@ function prepareSources(srcDir, { legacyMeson }) {
 		const patched = text.replace(/meson_version\s*:\s*'[^']*'/, `meson_version: '>= ${vstr(MIN_LEGACY_MESON)}'`);
 		if (patched === text) throw new Error('could not relax meson_version in the build copy of meson.build');
 		fs.writeFileSync(mb, patched);
-		log(`relaxed meson_version requirement in ${path.relative(REPO_ROOT, mb)} (legacy meson)`);
+		log(`relaxed meson_version requirement in ${mb} (legacy meson)`);
 	}
 	return shims;
 }
@@ -527,9 +609,10 @@ async function build({ version, cacheDir, bin, jobs, keepBuild, found }) {
 
 	const { meson } = found;
 	log(`meson: ${vstr(meson.version)} via ${meson.route}`);
-	log(`ninja: ${found.ninja}, C++ compiler: ${found.cxx}, log: ${path.relative(REPO_ROOT, logFile)}`);
+	log(`ninja: ${found.ninja}, C++ compiler: ${found.cxx}`);
+	log(`compiler output goes to the log: ${logFile}`);
 
-	log(`copying node_modules/mediasoup/worker -> ${path.relative(REPO_ROOT, srcDir)}`);
+	log(`copying node_modules/mediasoup/worker -> ${srcDir}`);
 	const shims = prepareSources(srcDir, { legacyMeson: Boolean(meson.legacy) });
 	log(`subprojects replaced by system-library shims: ${shims.join(', ')}`);
 
@@ -555,16 +638,18 @@ async function build({ version, cacheDir, bin, jobs, keepBuild, found }) {
 		{ env },
 	);
 	if (!setup.ok) {
-		if (quiet) process.stderr.write(setup.tail);
-		log(`meson setup failed (exit ${setup.status}); see ${logFile}`);
+		reportFailure('meson setup', setup, logFile);
 		return EXIT_FAIL;
 	}
 
-	log(`compiling target mediasoup-worker with ${jobs} job(s) (takes several minutes)`);
-	const compile = await run(env.NINJA ?? 'ninja', ['-C', buildDir, '-j', String(jobs), 'mediasoup-worker'], { env });
+	log(`compiling target mediasoup-worker with ${jobs} job(s)`);
+	const compile = await run(env.NINJA ?? 'ninja', ['-C', buildDir, '-j', String(jobs), 'mediasoup-worker'], {
+		env,
+		onLine: ninjaProgress(t0),
+	});
 	if (!compile.ok) {
-		if (quiet) process.stderr.write(compile.tail);
-		log(`compilation failed (exit ${compile.status}); sources and build dir kept for inspection, see ${logFile}`);
+		reportFailure('compilation', compile, logFile);
+		log(`sources and build dir kept for inspection in ${cacheDir}`);
 		return EXIT_FAIL;
 	}
 
@@ -602,7 +687,7 @@ async function build({ version, cacheDir, bin, jobs, keepBuild, found }) {
 		fs.rmSync(buildDir, { recursive: true, force: true });
 		fs.rmSync(srcDir, { recursive: true, force: true });
 	}
-	log(`built mediasoup-worker ${version} in ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`);
+	log(`built mediasoup-worker ${version} in ${minutes(seconds * 1000)}`);
 	return EXIT_OK;
 }
 
@@ -610,16 +695,18 @@ async function build({ version, cacheDir, bin, jobs, keepBuild, found }) {
 // CLI.
 
 function parseArgs(argv) {
-	const opts = { check: false, checkPrereqs: false, force: false, quiet: false, keepBuild: false, noPip: false, jobs: null, help: false };
+	const opts = { check: false, checkPrereqs: false, force: false, verbose: false, keepBuild: false, noPip: false, jobs: null, help: false };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--check') opts.check = true;
 		else if (a === '--check-prereqs') opts.checkPrereqs = true;
 		else if (a === '--force') opts.force = true;
-		else if (a === '--quiet' || a === '-q') opts.quiet = true;
+		else if (a === '--verbose' || a === '-v') opts.verbose = true;
+		else if (a === '--quiet' || a === '-q') opts.verbose = false; // the default now; kept for old scripts
 		else if (a === '--keep-build') opts.keepBuild = true;
 		else if (a === '--no-pip') opts.noPip = true;
 		else if (a === '--help' || a === '-h') opts.help = true;
+		else if (a === '--apt-packages') opts.aptPackages = true;
 		else if (a === '--jobs' || a === '-j' || a.startsWith('--jobs=')) {
 			const v = a.startsWith('--jobs=') ? a.slice(7) : argv[++i];
 			const n = Number(v);
@@ -636,18 +723,23 @@ async function main(argv) {
 		opts = parseArgs(argv);
 	} catch (err) {
 		log(err.message);
-		log('usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]');
+		log('usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--verbose] [--keep-build] [--no-pip] [--apt-packages]');
 		return EXIT_USAGE;
 	}
 	if (opts.help) {
 		process.stderr.write(
-			'usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--quiet] [--keep-build] [--no-pip]\n' +
+			'usage: node sfu/worker/build-worker.mjs [--check | --check-prereqs] [--force] [--jobs N] [--verbose] [--keep-build] [--no-pip] [--apt-packages]\n' +
 				'Builds node_modules/mediasoup\'s C++ worker offline against system libraries.\n' +
 				'See sfu/worker/README.md.\n',
 		);
 		return EXIT_OK;
 	}
-	quiet = opts.quiet;
+	verbose = opts.verbose;
+	if (opts.aptPackages) {
+		// For .ci/run and the Dockerfile check: one list of the Debian packages the build needs.
+		process.stdout.write(`${ALL_APT_PACKAGES.join(' ')}\n`);
+		return EXIT_OK;
+	}
 
 	const version = mediasoupVersion();
 	if (!version) {
@@ -656,6 +748,8 @@ async function main(argv) {
 	}
 	const cacheDir = workerCacheDir(version);
 	const bin = workerBinaryPath(version);
+
+	if (!opts.force && !opts.checkPrereqs) adoptLegacyBuild(version, bin);
 
 	if (opts.check) {
 		const probe = probeWorker(bin);
@@ -672,14 +766,17 @@ async function main(argv) {
 	if (!opts.force && !opts.checkPrereqs) {
 		const probe = probeWorker(bin);
 		if (probe.ok) {
-			log(`using cached mediasoup-worker ${version}`);
+			log(`using cached mediasoup-worker ${version}: ${bin}`);
 			process.stdout.write(`${bin}\n`);
 			return EXIT_OK;
 		}
 		if (fs.existsSync(bin)) log(`cached binary is not usable (${probe.reason}); rebuilding`);
 	}
 
-	if (!opts.checkPrereqs) log(`building mediasoup-worker ${version} from node_modules/mediasoup/worker against system libraries`);
+	if (!opts.checkPrereqs) {
+		log(`building mediasoup-worker ${version} against the system libraries, once per mediasoup version:`);
+		log(`about ${BUILD_MINUTES_ON_TWO_CORES} minutes on 2 idle cores; cached in ${cacheDir}`);
+	}
 	log('checking prerequisites');
 	const { missing, found } = await checkPrerequisites({ noPip: opts.noPip });
 	if (missing.length) {

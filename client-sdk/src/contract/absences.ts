@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { Timestamp } from './common.ts';
+import { Text, Timestamp } from './common.ts';
 
 export const AbsenceBody = Type.Object({
-  message: Type.String({ minLength: 1, maxLength: 1000 }),
+  message: Text({ minLength: 1, maxLength: 1000 }),
   until: Type.Optional(Timestamp),
 });
 

@@ -10,6 +10,7 @@ import {
   PublicIdentitySchema,
   PublicKey,
   Role,
+  Timestamp,
   Username,
   Uuid,
 } from './common.ts';
@@ -100,3 +101,18 @@ export const ResumeResponse = Type.Object({
   user: Me,
   keyBackup: KeyBackupSchema,
 });
+
+/**
+ * A signed-in session (one bearer token). Its id is derived from the token's hash, so it neither
+ * reveals nor opens the token; `current` marks the session that asks.
+ */
+export const SessionId = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' });
+export const SessionInfo = Type.Object({
+  id: SessionId,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  current: Type.Boolean(),
+});
+export const SessionList = Type.Object({ sessions: Type.Array(SessionInfo) });
+export const SessionParams = Type.Object({ id: SessionId });
+export const RevokedSessions = Type.Object({ revoked: Type.Integer({ minimum: 0 }) });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Ciphertext, Nonce, Signature, Timestamp, Uuid } from './common.ts';
+import { Ciphertext, Nonce, SeqNumber, Signature, Timestamp, Uuid } from './common.ts';
 
 export const NewMessageBody = Type.Object({
   clientMessageId: Uuid,
@@ -23,8 +23,8 @@ export const MessageView = Type.Object({
 });
 
 export const HistoryQuery = Type.Object({
-  afterSeq: Type.Optional(Type.Integer({ minimum: 0 })),
-  beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+  afterSeq: Type.Optional(SeqNumber(0)),
+  beforeSeq: Type.Optional(SeqNumber(1)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 

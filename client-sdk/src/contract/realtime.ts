@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Uuid } from './common.ts';
+import { SeqNumber, Uuid } from './common.ts';
 import { MessageView } from './messages.ts';
 import { NotificationView } from './notifications.ts';
 import { VideoClientFrames, VideoServerFrames } from './video.ts';
@@ -9,10 +9,10 @@ import { VideoClientFrames, VideoServerFrames } from './video.ts';
  * the SDK. Every client frame is validated before dispatch.
  */
 export const ClientFrame = Type.Union([
-  Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 20, maxLength: 100 }) }),
+  Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) }),
   Type.Object({ type: Type.Literal('ping') }),
   /** Asks for every message of a thread after `afterSeq`, in order; answered by `message` frames then `synced`. */
-  Type.Object({ type: Type.Literal('sync'), threadId: Uuid, afterSeq: Type.Integer({ minimum: 0 }) }),
+  Type.Object({ type: Type.Literal('sync'), threadId: Uuid, afterSeq: SeqNumber(0) }),
   Type.Object({ type: Type.Literal('presence.watch'), agencyId: Uuid }),
   ...VideoClientFrames,
 ]);
@@ -21,8 +21,18 @@ export type ClientFrame = Static<typeof ClientFrame>;
 export const ServerFrame = Type.Union([
   Type.Object({ type: Type.Literal('ready'), userId: Uuid }),
   Type.Object({ type: Type.Literal('pong') }),
-  /** A refused frame; `AUTH_REQUIRED` (bad or revoked token) is followed by close code 4401. */
-  Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() }),
+  /**
+   * A refused frame; `AUTH_REQUIRED` (bad or revoked token) is followed by close code 4401.
+   * `threadId` names the thread of a refused `sync`; `retryAfterMs` says when a limited client
+   * may send again (`WS_RATE_LIMITED`, `WS_TOO_MANY_CONNECTIONS`).
+   */
+  Type.Object({
+    type: Type.Literal('error'),
+    code: Type.String(),
+    message: Type.String(),
+    threadId: Type.Optional(Uuid),
+    retryAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
   Type.Object({ type: Type.Literal('message'), threadId: Uuid, message: MessageView }),
   /** A colleague's case got a message: team members open it through the (logged) team view. */
   Type.Object({ type: Type.Literal('thread.activity'), threadId: Uuid, seq: Type.Integer() }),
@@ -48,4 +58,4 @@ export type ServerFrame = Static<typeof ServerFrame>;
 /** `GET /v1/agencies/:id/presence`: how many of the agency's counsellors are connected now. */
 export const PresenceView = Type.Object({ agencyId: Uuid, online: Type.Integer() });
 
-export { WS_CLOSE_AUTH } from './close-codes.ts';
+export { WS_CLOSE_AUTH, WS_CLOSE_LIMITED, WS_CLOSE_SLOW_CONSUMER } from './close-codes.ts';

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { SealedKey, Signature, Uuid } from './common.ts';
+import { SealedKey, Signature, Text, Uuid } from './common.ts';
 
 /**
  * Call signalling frames over the existing WebSocket. Requests carry a `requestId`; the server
  * answers each with one `call.response`. mediasoup parameter objects are passed through as
  * JSON objects (bounded in size) and validated by mediasoup itself.
  */
-const RequestId = Type.String({ minLength: 1, maxLength: 64 });
+const RequestId = Text({ minLength: 1, maxLength: 64 });
 const MediasoupObject = Type.Record(Type.String(), Type.Unknown());
 const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
 

@@ -1,5 +1,5 @@
 import type { MessageView } from '../api-types.ts';
-import { WS_CLOSE_AUTH } from '../contract/close-codes.ts';
+import { WS_CLOSE_AUTH, WS_CLOSE_LIMITED, WS_CLOSE_SLOW_CONSUMER } from '../contract/close-codes.ts';
 import type { ClientFrame, ServerFrame } from '../contract/realtime.ts';
 import { ApiError } from './http.ts';
 
@@ -34,8 +34,19 @@ export type RealtimeEvent = Exclude<ServerFrame, { type: 'message' | 'pong' | 's
 interface ThreadPosition {
   lastSeq: number;
   pending: Map<number, MessageView>;
+  /** A `sync` for it is on the way (answered by `synced` or an error naming the thread). */
   syncing: boolean;
+  /** It needs a `sync` that has not been sent yet (see MAX_SYNCS_IN_FLIGHT). */
+  wanted: boolean;
 }
+
+/**
+ * Catch-up requests in flight at once. The server answers them one after the other and limits
+ * the frames a connection may send, so a client tracking many threads asks a few at a time.
+ */
+const MAX_SYNCS_IN_FLIGHT = 4;
+/** The least pause before reconnecting after the server closed the connection for a limit. */
+const LIMITED_RECONNECT_MS = 1_000;
 
 export interface RealtimeOptions {
   url: string;
@@ -62,7 +73,12 @@ export class RealtimeConnection {
   #resolveReady!: () => void;
   #rejectReady!: (error: ApiError) => void;
   /** The last error frame, which names the reason of an auth close. */
-  #lastError: { code: string; message: string } | null = null;
+  #lastError: { code: string; message: string; retryAfterMs?: number } | null = null;
+  /** No `sync` is sent before this time (the server said WS_RATE_LIMITED). */
+  #syncPausedUntil = 0;
+  #syncTimer: ReturnType<typeof setTimeout> | null = null;
+  /** After a `WS_RATE_LIMITED` on this connection: at most one `sync` per this many ms (0: no pacing). */
+  #syncSpacingMs = 0;
   #authFailure: ApiError | null = null;
 
   constructor(options: RealtimeOptions) {
@@ -85,7 +101,7 @@ export class RealtimeConnection {
   track(threadId: string, lastSeq: number): void {
     const existing = this.#positions.get(threadId);
     if (existing && existing.lastSeq >= lastSeq) return;
-    this.#positions.set(threadId, { lastSeq, pending: existing?.pending ?? new Map(), syncing: false });
+    this.#positions.set(threadId, { lastSeq, pending: existing?.pending ?? new Map(), syncing: existing?.syncing ?? false, wanted: false });
     this.#sendSync(threadId);
   }
 
@@ -114,6 +130,7 @@ export class RealtimeConnection {
 
   close(): void {
     this.#closed = true;
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
     this.#socket?.close(1000, 'closed');
   }
 
@@ -144,15 +161,22 @@ export class RealtimeConnection {
       const refused = (event as { code?: unknown } | null)?.code === WS_CLOSE_AUTH && this.#lastError?.code !== 'WS_AUTH_TIMEOUT';
       if (refused) return this.#failAuth();
       this.#ready = this.#newReady();
-      setTimeout(() => this.#open(), this.#delay);
+      setTimeout(() => this.#open(), this.#reconnectDelay((event as { code?: unknown } | null)?.code));
       this.#delay = Math.min(this.#delay * 2, 2000);
     };
+  }
+
+  /** After a close for a limit (4429, 4408) at least the server's hint, else the backoff. */
+  #reconnectDelay(code: unknown): number {
+    if (code !== WS_CLOSE_LIMITED && code !== WS_CLOSE_SLOW_CONSUMER) return this.#delay;
+    return Math.max(this.#delay, this.#lastError?.retryAfterMs ?? LIMITED_RECONNECT_MS);
   }
 
   #onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'ready':
         this.#delay = this.#options.reconnectDelayMs ?? 100;
+        this.#syncSpacingMs = 0;
         this.#catchUpAll();
         this.#resolveReady();
         return;
@@ -161,15 +185,19 @@ export class RealtimeConnection {
       case 'synced': {
         const position = this.#positions.get(frame.threadId);
         if (!position) return;
+        // Also settles a request that a rate limit made look lost: this answer covers it.
         position.syncing = false;
+        position.wanted = false;
         this.#drain(frame.threadId, position);
+        this.#pumpSyncs();
         return;
       }
       case 'resync':
         this.#catchUpAll();
         break;
       case 'error':
-        this.#lastError = { code: frame.code, message: frame.message };
+        this.#lastError = { code: frame.code, message: frame.message, ...(frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs }) };
+        this.#syncRefused(frame);
         break;
       case 'pong':
         return;
@@ -188,24 +216,76 @@ export class RealtimeConnection {
   }
 
   #catchUpAll(): void {
-    for (const [threadId, position] of this.#positions) {
+    for (const position of this.#positions.values()) {
       position.syncing = false;
-      this.#sendSync(threadId);
+      position.wanted = true;
     }
+    this.#pumpSyncs();
+  }
+
+  /**
+   * A refused `sync`: one naming its thread is settled (e.g. THREAD_NOT_FOUND); after
+   * `WS_RATE_LIMITED` the server dropped frames without saying which, so every catch-up in
+   * flight without an answer yet is asked again, spaced by the server's wait from then on.
+   */
+  #syncRefused(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    if (frame.code === 'WS_RATE_LIMITED') {
+      for (const position of this.#positions.values()) {
+        if (!position.syncing) continue;
+        position.syncing = false;
+        position.wanted = true;
+      }
+      const wait = frame.retryAfterMs ?? LIMITED_RECONNECT_MS;
+      this.#syncPausedUntil = Date.now() + wait;
+      this.#syncSpacingMs = Math.max(this.#syncSpacingMs, wait);
+    } else if (frame.threadId) {
+      const position = this.#positions.get(frame.threadId);
+      if (position) position.syncing = false;
+    } else {
+      return;
+    }
+    this.#pumpSyncs();
   }
 
   #sendSync(threadId: string): void {
     const position = this.#positions.get(threadId);
-    if (!position || position.syncing || this.#socket?.readyState !== 1) return;
-    position.syncing = true;
-    this.send({ type: 'sync', threadId, afterSeq: position.lastSeq });
+    if (!position || position.syncing) return;
+    position.wanted = true;
+    this.#pumpSyncs();
+  }
+
+  /** Sends wanted catch-ups: a few at a time, not while the server asked to wait, and spaced once it limited us. */
+  #pumpSyncs(): void {
+    if (this.#socket?.readyState !== 1 || this.#syncTimer) return;
+    const wait = this.#syncPausedUntil - Date.now();
+    if (wait > 0) {
+      this.#syncTimer = setTimeout(() => {
+        this.#syncTimer = null;
+        this.#pumpSyncs();
+      }, wait);
+      return;
+    }
+    let inFlight = 0;
+    for (const position of this.#positions.values()) if (position.syncing) inFlight += 1;
+    for (const [threadId, position] of this.#positions) {
+      if (inFlight >= MAX_SYNCS_IN_FLIGHT) return;
+      if (!position.wanted || position.syncing) continue;
+      position.wanted = false;
+      position.syncing = true;
+      inFlight += 1;
+      this.send({ type: 'sync', threadId, afterSeq: position.lastSeq });
+      if (this.#syncSpacingMs > 0) {
+        this.#syncPausedUntil = Date.now() + this.#syncSpacingMs;
+        return this.#pumpSyncs();
+      }
+    }
   }
 
   #incoming(threadId: string, message: MessageView): void {
     let position = this.#positions.get(threadId);
     if (!position) {
       // A thread seen for the first time live: follow it from here on.
-      position = { lastSeq: message.seq - 1, pending: new Map(), syncing: false };
+      position = { lastSeq: message.seq - 1, pending: new Map(), syncing: false, wanted: false };
       this.#positions.set(threadId, position);
     }
     if (message.seq <= position.lastSeq) return;

@@ -99,6 +99,11 @@ export async function loadThreadForActor(
 /**
  * First line of every thread operation. "Does not exist" and "not yours" give the same 404,
  * so ids cannot be probed across agencies.
+ *
+ * With `lock`, the rule is checked on a plain read first: a caller who is refused never waits
+ * for the row lock nor takes it, so outsiders can neither stall the thread's own writers nor
+ * tell a real id from a random one by how long the answer takes. It is checked again on the
+ * locked row, so it still holds at commit.
  */
 export async function requireThreadAccess(
   db: Db | Trx,
@@ -107,6 +112,7 @@ export async function requireThreadAccess(
   permission: ThreadPermission,
   lock = false,
 ): Promise<ThreadAccess> {
+  if (lock) await requireThreadAccess(db, actor, threadId, permission, false);
   const thread = await loadThreadForActor(db, actor.id, threadId, lock);
   if (!thread) throw Errors.THREAD_NOT_FOUND();
   return { thread, relation: requirePermission(actor, thread, permission) };

@@ -89,3 +89,21 @@ export async function findResumeCode(db: Db, lookupId: Uint8Array) {
     .where('users.isAnonymous', '=', true)
     .executeTakeFirst();
 }
+
+/** A user's tokens that have not expired, oldest first (the sessions list). */
+export async function listLiveTokens(db: Db, userId: string) {
+  return db
+    .selectFrom('tokens')
+    .select(['tokenHash', 'createdAt', 'expiresAt'])
+    .where('userId', '=', userId)
+    .where('expiresAt', '>', new Date())
+    .orderBy('createdAt')
+    .execute();
+}
+
+/** Deletes these tokens of this user (never another user's); returns how many went. */
+export async function deleteUserTokens(db: Db, userId: string, tokenHashes: Uint8Array[]): Promise<number> {
+  if (tokenHashes.length === 0) return 0;
+  const result = await db.deleteFrom('tokens').where('userId', '=', userId).where('tokenHash', 'in', tokenHashes).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

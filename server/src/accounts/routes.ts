@@ -3,10 +3,17 @@ import { actorOf, bearerToken } from '../plugins/auth.ts';
 import { withErrors } from '../common/schemas.ts';
 import { authRateLimit, type App } from '../common/route-types.ts';
 import * as resume from './resume.ts';
+import { hashToken } from './secrets.ts';
 import * as schemas from './schemas.ts';
 import * as service from './service.ts';
+import * as sessions from './sessions.ts';
 
 const tags = ['accounts'];
+
+/** The hash of the token that authenticated this request (routes behind `authenticate` have one). */
+function currentTokenHash(authorization: string | undefined): Uint8Array {
+  return hashToken(bearerToken(authorization) ?? '');
+}
 
 export default async function accountsRoutes(app: App): Promise<void> {
   app.get('/v1/auth/prelogin', {
@@ -62,6 +69,31 @@ export default async function accountsRoutes(app: App): Promise<void> {
       if (token) await service.logout(app.ctx, token);
       return reply.status(204).send(null);
     },
+  });
+
+  app.get('/v1/me/sessions', {
+    schema: { tags, response: withErrors({ 200: schemas.SessionList }) },
+    preHandler: app.authenticate(),
+    handler: async (request) => ({
+      sessions: await sessions.listSessions(app.ctx, actorOf(request), currentTokenHash(request.headers.authorization)),
+    }),
+  });
+
+  app.delete('/v1/me/sessions/:id', {
+    schema: { tags, params: schemas.SessionParams, response: withErrors({ 204: Type.Null() }) },
+    preHandler: app.authenticate(),
+    handler: async (request, reply) => {
+      await sessions.revokeSession(app.ctx, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/v1/me/sessions/revoke-others', {
+    schema: { tags, response: withErrors({ 200: schemas.RevokedSessions }) },
+    preHandler: app.authenticate(),
+    handler: async (request) => ({
+      revoked: await sessions.revokeOtherSessions(app.ctx, actorOf(request), currentTokenHash(request.headers.authorization)),
+    }),
   });
 
   app.get('/v1/me', {

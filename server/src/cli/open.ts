@@ -22,6 +22,7 @@ export async function openForCli(config: Config): Promise<{ ctx: ServiceContext;
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: 2,
+    timeouts: config.timeouts.database,
     lockOwner: 'cli',
     lockWaitMs: WAIT_FOR_OTHER_COMMAND_MS,
     onLockWait: (holder) => process.stderr.write(`admin: DATA_DIR is held by pid ${holder.pid} (${holder.owner}); waiting\n`),

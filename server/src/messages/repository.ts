@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { RelationFacts } from '../access/thread-access.ts';
 import type { Db, Trx } from '../db/schema.ts';
 import type { ThreadStatus } from '../threads/table.ts';
 import type { MessageRow } from './table.ts';
@@ -18,10 +19,22 @@ export interface SeqAllocation {
   seq: number;
 }
 
+/** The facts the write rule needs, read without any lock (a plain snapshot read). */
+export async function findWriteFacts(db: Db, threadId: string, actorId: string): Promise<RelationFacts | undefined> {
+  return db
+    .selectFrom('threads as t')
+    .innerJoin('agencies as a', 'a.id', 't.agencyId')
+    .leftJoin('agencyMembers as m', (join) => join.onRef('m.agencyId', '=', 't.agencyId').on('m.userId', '=', actorId))
+    .select(['t.seekerId', 't.counsellorId', 't.status', 'a.isTeam', 'm.userId as memberId'])
+    .where('t.id', '=', threadId)
+    .executeTakeFirst();
+}
+
 /**
  * Takes the next per-thread sequence number and reopens a closed or archived thread, in one
  * statement that also returns everything the permission and epoch checks need. The UPDATE takes
  * the thread's row lock, so numbers have no gaps or duplicates; a refused send rolls it back.
+ * Call it only after `findWriteFacts` allowed the send, so that outsiders never take the lock.
  */
 export async function allocateSeq(trx: Trx, threadId: string, actorId: string): Promise<SeqAllocation | undefined> {
   const result = await sql<SeqAllocation>`

@@ -58,6 +58,13 @@ class DuplicateClientId extends Error {}
  * Stores an encrypted message and answers only after the commit. A retry with the same client
  * message id returns the stored message instead of storing a second one.
  *
+ * The permission is checked twice. First on a plain read, before anything is locked: a refused
+ * send (an outsider, a random id) never waits for or takes the thread's row lock, so it can
+ * neither slow the thread's own writers down nor tell a real id from a random one by timing.
+ * Then again on the facts that the locking UPDATE returns, so the permission still holds at
+ * commit: a membership removal marks the thread (re-key, back to the inbox) under the same row
+ * lock, so a removal that commits while this send waits for the lock is seen and refused.
+ *
  * The hot path is three statements inside the transaction: allocate the sequence number (which
  * also locks the row and returns the facts for the checks), insert, and write notifications.
  */
@@ -67,6 +74,9 @@ export async function sendMessage(
   threadId: string,
   input: NewMessageInput,
 ): Promise<{ message: MessageViewType; created: boolean }> {
+  const facts = await repo.findWriteFacts(ctx.db, threadId, actor.id);
+  if (!facts) throw Errors.THREAD_NOT_FOUND();
+  requirePermission(actor, facts, 'write');
   let outcome: { row: MessageRow; events: DomainEvent[] };
   try {
     outcome = await ctx.db.transaction().execute(async (trx) => {

@@ -42,28 +42,70 @@ export async function markRead(db: Db, userId: string, id: string | null): Promi
   return Number(result.numUpdatedRows);
 }
 
-/**
- * Claims a batch of pending e-mails for this instance. SKIP LOCKED lets several instances
- * drain the outbox together without two of them taking the same row.
- */
-export async function claimPendingEmails(trx: Trx, limit: number) {
-  return trx
-    .selectFrom('notifications as n')
-    .innerJoin('users as u', 'u.id', 'n.userId')
-    .leftJoin('agencies as a', 'a.id', 'n.agencyId')
-    .leftJoin('threads as t', 't.id', 'n.threadId')
-    .leftJoin('topics as tp', 'tp.id', 't.topicId')
-    .select(['n.id', 'n.kind', 'n.threadId', 'n.emailAttempts', 'u.email', 'a.name as agencyName', 'tp.name as topicName'])
-    .where('n.emailStatus', '=', 'pending')
-    .orderBy('n.createdAt')
-    .limit(limit)
-    .forUpdate('n')
-    .skipLocked()
-    .execute();
+/** A pending e-mail that this instance has claimed, with what the mail may name. */
+export interface ClaimedEmail {
+  id: string;
+  kind: NotificationKind;
+  threadId: string | null;
+  /** Counts this claim; it also identifies the claim when the outcome is recorded. */
+  attempts: number;
+  email: string | null;
+  agencyName: string | null;
+  topicName: string | null;
 }
 
-export async function setEmailStatus(trx: Trx, id: string, status: EmailStatus, attempts: number): Promise<void> {
-  await trx.updateTable('notifications').set({ emailStatus: status, emailAttempts: attempts }).where('id', '=', id).execute();
+/**
+ * Claims the oldest due e-mail in one statement that commits on its own, so no transaction
+ * stays open while SMTP talks: the attempt is counted and `email_not_before` moves to the end
+ * of the lease, which keeps every other instance off the row until then. SKIP LOCKED keeps two
+ * instances that claim at the same moment apart. A lease that runs out (the instance died
+ * mid-send) makes the row due again.
+ */
+export async function claimDueEmail(db: Db, leaseMs: number): Promise<ClaimedEmail | undefined> {
+  const result = await sql<ClaimedEmail>`
+    with due as (
+      select id from notifications
+       where email_status = 'pending' and (email_not_before is null or email_not_before <= now())
+       order by created_at
+       limit 1
+       for update skip locked
+    ), claimed as (
+      update notifications n
+         set email_attempts = n.email_attempts + 1,
+             email_not_before = now() + ${leaseMs}::integer * interval '1 millisecond'
+        from due
+       where n.id = due.id
+   returning n.id, n.kind, n.thread_id, n.user_id, n.agency_id, n.email_attempts
+    )
+    select c.id, c.kind, c.thread_id as "threadId", c.email_attempts as "attempts",
+           u.email, a.name as "agencyName", tp.name as "topicName"
+      from claimed c
+      join users u on u.id = c.user_id
+      left join agencies a on a.id = c.agency_id
+      left join threads t on t.id = c.thread_id
+      left join topics tp on tp.id = t.topic_id`.execute(db);
+  return result.rows[0];
+}
+
+/** How an attempt ended: sent, given up, no address any more, or due again after `retryInMs`. */
+export type EmailOutcome = { status: 'sent' | 'failed' | 'none' } | { status: 'pending'; retryInMs: number };
+
+/**
+ * Records how a claimed e-mail went: sent, given up, or pending again after `retryInMs`. Only
+ * the claim that is still current writes (an instance whose lease ran out and whose row was
+ * claimed again by another does not); false then.
+ */
+export async function recordEmailOutcome(db: Db, claim: { id: string; attempts: number }, outcome: EmailOutcome): Promise<boolean> {
+  const notBefore =
+    outcome.status === 'pending' ? sql<Date>`now() + ${outcome.retryInMs}::integer * interval '1 millisecond'` : null;
+  const result = await db
+    .updateTable('notifications')
+    .set({ emailStatus: outcome.status, emailNotBefore: notBefore })
+    .where('id', '=', claim.id)
+    .where('emailAttempts', '=', claim.attempts)
+    .where('emailStatus', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**

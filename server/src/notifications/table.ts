@@ -13,6 +13,8 @@ export interface NotificationsTable {
   readAt: Date | null;
   emailStatus: Generated<EmailStatus>;
   emailAttempts: Generated<number>;
+  /** A pending e-mail is not sent before this: the end of a claim's lease, or the retry time. */
+  emailNotBefore: Date | null;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

@@ -1,7 +1,7 @@
 import { FormatRegistry } from '@sinclair/typebox';
 
 /** The frames are part of the SDK's wire contract; the server validates client frames with them. */
-export { ClientFrame, PresenceView, ServerFrame, WS_CLOSE_AUTH } from '../../../client-sdk/src/contract/realtime.ts';
+export { ClientFrame, PresenceView, ServerFrame, WS_CLOSE_AUTH, WS_CLOSE_LIMITED, WS_CLOSE_SLOW_CONSUMER } from '../../../client-sdk/src/contract/realtime.ts';
 
 // Frames are checked with TypeBox's compiler (not Ajv), which only knows the formats registered here.
 if (!FormatRegistry.Has('uuid')) {

@@ -1,35 +1,35 @@
-import { randomUUID } from 'node:crypto';
+import type { FastifyError } from 'fastify';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { WebSocket } from 'ws';
-import { requireThreadAccess } from '../access/thread-access.ts';
+import type { RawData, WebSocket } from 'ws';
 import { authenticateToken } from '../accounts/service.ts';
 import { hashToken } from '../accounts/secrets.ts';
 import type { Actor, ServiceContext } from '../context.ts';
+import { toAppError } from '../plugins/errors.ts';
 import { AppError, Errors } from '../errors.ts';
 import { messageView } from '../messages/service.ts';
-import { listMessages } from '../messages/repository.ts';
 import { getOwnNotification } from '../notifications/service.ts';
-import { recordTeamAccess } from '../threads/access-log.ts';
 import { bearerToken } from '../plugins/auth.ts';
+import { streamCatchUp } from './catch-up.ts';
 import type { DomainEvent } from './events.ts';
-import { ClientFrame, WS_CLOSE_AUTH, type ServerFrame } from './frames.ts';
+import { createConnection, type Connection } from './connection.ts';
+import { ClientFrame, WS_CLOSE_AUTH, WS_CLOSE_LIMITED, WS_CLOSE_SLOW_CONSUMER, type ServerFrame } from './frames.ts';
+import type { RealtimeLimits } from './limits.ts';
 import type { PresenceStore } from './presence.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { VideoService } from '../video/service.ts';
 import { listAgencyCounsellorIds } from '../agencies/repository.ts';
 import { liveAudience, messageWithFacts, threadFacts } from './routing.ts';
 
 const clientFrame = TypeCompiler.Compile(ClientFrame);
 type CallRequest = Extract<ClientFrame, { type: `call.${string}` }>;
-const SYNC_PAGE = 500;
+/** A client closed for a limit may not have read the close frame; its buffer is freed this soon anyway. */
+const LIMIT_CLOSE_GRACE_MS = 1_000;
+/** What a client refused for too many connections is told to wait before it tries again. */
+const CONNECTION_RETRY_MS = 5_000;
 
-interface Connection {
-  id: string;
-  socket: WebSocket;
-  actor: Actor | null;
-  /** Hex SHA-256 of the token it authenticated with, to close it when that token is revoked. */
-  tokenHash: string | null;
-  alive: boolean;
-  watched: Set<string>;
+interface ErrorDetails {
+  threadId?: string;
+  retryAfterMs?: number;
 }
 
 export interface HubOptions {
@@ -46,6 +46,8 @@ export class RealtimeHub {
   readonly #presence: PresenceStore;
   readonly #options: HubOptions;
   readonly #byUser = new Map<string, Set<Connection>>();
+  /** Frame budget per user, shared by the user's connections; kept after they close until it is full again. */
+  readonly #userBuckets = new Map<string, TokenBucket>();
   readonly #all = new Set<Connection>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
@@ -60,6 +62,10 @@ export class RealtimeHub {
     });
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatMs);
     this.#heartbeat.unref();
+    // Counsellors who connected here while Redis was down are now known there: watchers on every instance recount.
+    presence.onRestored?.((userIds) => {
+      for (const userId of userIds) void ctx.bus.publish({ type: 'presence.changed', payload: { userId } }).catch(() => {});
+    });
   }
 
   get presence(): PresenceStore {
@@ -71,13 +77,15 @@ export class RealtimeHub {
     this.#video = video;
   }
 
+  get #limits(): RealtimeLimits {
+    return this.#ctx.config.realtime;
+  }
+
   /** Takes over a new socket. The message listener is attached before any await. */
   attach(socket: WebSocket, authorization: string | undefined): void {
-    const connection: Connection = { id: randomUUID(), socket, actor: null, tokenHash: null, alive: true, watched: new Set() };
+    const connection = this.#newConnection(socket);
     this.#all.add(connection);
-    socket.on('message', (data) => {
-      this.#onFrame(connection, data.toString()).catch((error: unknown) => this.#sendError(connection, error));
-    });
+    socket.on('message', (data) => this.#receive(connection, data));
     socket.on('pong', () => {
       connection.alive = true;
     });
@@ -110,11 +118,17 @@ export class RealtimeHub {
     if (connection.actor) return;
     const actor = await authenticateToken(this.#ctx, token);
     if (!actor) return this.#refuse(connection, 'auth failed');
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
+    const set = this.#byUser.get(actor.id) ?? new Set<Connection>();
+    const max = this.#limits.maxConnectionsPerUser;
+    if (set.size >= max) {
+      return this.#closeLimited(connection, WS_CLOSE_LIMITED, Errors.WS_TOO_MANY_CONNECTIONS(String(max)), { retryAfterMs: CONNECTION_RETRY_MS });
+    }
     connection.actor = actor;
     connection.tokenHash = Buffer.from(hashToken(token)).toString('hex');
-    const set = this.#byUser.get(actor.id) ?? new Set<Connection>();
     set.add(connection);
     this.#byUser.set(actor.id, set);
+    if (!this.#userBuckets.has(actor.id)) this.#userBuckets.set(actor.id, new TokenBucket(this.#limits.userFrameBurst, this.#limits.userFrameRate));
     this.#send(connection, { type: 'ready', userId: actor.id });
     if (actor.role === 'counsellor') {
       await this.#presence.connected(actor.id, connection.id);
@@ -124,6 +138,8 @@ export class RealtimeHub {
 
   async #drop(connection: Connection): Promise<void> {
     this.#all.delete(connection);
+    connection.syncs.stop();
+    connection.pressure.dispose();
     const actor = connection.actor;
     if (!actor) return;
     const set = this.#byUser.get(actor.id);
@@ -137,6 +153,7 @@ export class RealtimeHub {
   }
 
   #beat(): void {
+    for (const [userId, bucket] of this.#userBuckets) if (!this.#byUser.has(userId) && bucket.isFull()) this.#userBuckets.delete(userId);
     for (const connection of this.#all) {
       if (!connection.alive) {
         connection.socket.terminate();
@@ -145,6 +162,27 @@ export class RealtimeHub {
       connection.alive = false;
       connection.socket.ping();
       if (connection.actor?.role === 'counsellor') void this.#presence.refresh(connection.actor.id, connection.id);
+    }
+  }
+
+  /** Every frame passes the rate limit first; see {@link FrameAdmission}. */
+  #receive(connection: Connection, data: RawData): void {
+    if (connection.closing) return;
+    const userBucket = connection.actor ? (this.#userBuckets.get(connection.actor.id) ?? null) : null;
+    const admission = connection.admission.admit(userBucket);
+    switch (admission.verdict) {
+      case 'accept':
+        this.#onFrame(connection, data.toString()).catch((error: unknown) => this.#sendError(connection, error));
+        return;
+      case 'warn':
+        this.#sendError(connection, Errors.WS_RATE_LIMITED(String(admission.retryAfterMs)), { retryAfterMs: admission.retryAfterMs });
+        return;
+      case 'drop':
+        return;
+      case 'close':
+        return this.#closeLimited(connection, WS_CLOSE_LIMITED, Errors.WS_RATE_LIMITED(String(LIMIT_CLOSE_GRACE_MS)), {
+          retryAfterMs: LIMIT_CLOSE_GRACE_MS,
+        });
     }
   }
 
@@ -170,14 +208,17 @@ export class RealtimeHub {
       case 'ping':
         return this.#send(connection, { type: 'pong' });
       case 'sync':
-        return this.#sync(connection, actor, frame.threadId, frame.afterSeq);
-      case 'presence.watch':
+        return connection.syncs.request(frame.threadId, frame.afterSeq);
+      case 'presence.watch': {
+        const max = this.#limits.maxWatchedAgencies;
+        if (!connection.watched.has(frame.agencyId) && connection.watched.size >= max) throw Errors.WS_WATCH_LIMIT(String(max));
         connection.watched.add(frame.agencyId);
         return this.#send(connection, {
           type: 'presence',
           agencyId: frame.agencyId,
           online: await this.#presence.countOnline(await listAgencyCounsellorIds(this.#ctx.db, frame.agencyId)),
         });
+      }
     }
   }
 
@@ -200,22 +241,44 @@ export class RealtimeHub {
     }
   }
 
-  /** Catch-up: every message after `afterSeq`, in order, then `synced`. */
-  async #sync(connection: Connection, actor: Actor, threadId: string, afterSeq: number): Promise<void> {
-    const { thread, relation } = await requireThreadAccess(this.#ctx.db, actor, threadId, 'read');
-    if (relation === 'team') {
-      await this.#ctx.db.transaction().execute((trx) =>
-        recordTeamAccess(trx, { threadId, agencyId: thread.agencyId, counsellorId: actor.id, action: 'read' }),
-      );
+  /** One queued catch-up (see {@link SyncQueue}); a refusal names the thread so the client can stop waiting for it. */
+  async #sync(connection: Connection, threadId: string, afterSeq: number): Promise<void> {
+    const actor = connection.actor;
+    if (!actor || connection.closing) return;
+    try {
+      await streamCatchUp(this.#ctx, actor, { threadId, afterSeq, pageSize: this.#limits.syncPageSize }, {
+        writable: () => (connection.closing ? Promise.resolve(false) : connection.pressure.writable()),
+        send: (frame) => this.#send(connection, frame),
+      });
+    } catch (error) {
+      this.#sendError(connection, error, { threadId });
     }
-    let cursor = afterSeq;
-    for (;;) {
-      const rows = await listMessages(this.#ctx.db, threadId, { afterSeq: cursor, beforeSeq: null, limit: SYNC_PAGE });
-      for (const row of rows) this.#send(connection, { type: 'message', threadId, message: messageView(row) });
-      cursor = rows.at(-1)?.seq ?? cursor;
-      if (rows.length < SYNC_PAGE) break;
-    }
-    this.#send(connection, { type: 'synced', threadId, lastSeq: cursor });
+  }
+
+  #newConnection(socket: WebSocket): Connection {
+    const connection: Connection = createConnection(socket, this.#limits, {
+      onStalled: () => this.#closeLimited(connection, WS_CLOSE_SLOW_CONSUMER, Errors.WS_SLOW_CONSUMER()),
+      runSync: (threadId, afterSeq) => this.#sync(connection, threadId, afterSeq),
+    });
+    return connection;
+  }
+
+  /**
+   * Closes a connection that broke a limit, after one error frame saying which. A client that
+   * does not read never gets the close frame, so the socket is cut after a short grace instead
+   * of holding its send buffer for the WebSocket close time-out.
+   */
+  #closeLimited(connection: Connection, closeCode: number, error: AppError, details: ErrorDetails = {}): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    connection.syncs.stop();
+    connection.pressure.dispose();
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) return;
+    this.#ctx.log.info({ connection: connection.id, userId: connection.actor?.id, code: error.code }, 'realtime | connection closed for a limit');
+    socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message, ...details } satisfies ServerFrame));
+    socket.close(closeCode, error.code);
+    setTimeout(() => socket.terminate(), LIMIT_CLOSE_GRACE_MS).unref();
   }
 
   #local(userIds: Iterable<string>): Connection[] {
@@ -323,17 +386,21 @@ export class RealtimeHub {
     this.#sendRaw(connection, JSON.stringify(frame));
   }
 
-  /** Sends an already serialised frame (one serialisation for many receivers). */
+  /** Sends an already serialised frame (one serialisation for many receivers), then checks the back-pressure. */
   #sendRaw(connection: Connection, data: string): void {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(data);
+    if (connection.closing || connection.socket.readyState !== connection.socket.OPEN) return;
+    connection.socket.send(data);
+    connection.pressure.check();
   }
 
-  #sendError(connection: Connection, error: unknown): void {
-    if (error instanceof AppError) {
-      this.#send(connection, { type: 'error', code: error.code, message: error.message });
+  #sendError(connection: Connection, error: unknown, details: ErrorDetails = {}): void {
+    // The same mapping as HTTP: a frozen or unreachable database is DATABASE_UNAVAILABLE, not an internal error.
+    const known = error instanceof AppError ? error : toAppError(error as FastifyError);
+    if (known) {
+      this.#send(connection, { type: 'error', code: known.code, message: known.message, ...details });
       return;
     }
     this.#ctx.log.error({ err: error }, 'realtime | frame failed');
-    this.#send(connection, { type: 'error', code: 'INTERNAL_ERROR', message: 'Internal error' });
+    this.#send(connection, { type: 'error', code: 'INTERNAL_ERROR', message: 'Internal error', ...details });
   }
 }

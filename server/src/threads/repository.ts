@@ -7,15 +7,30 @@ export interface EnvelopeRow {
   signature: Uint8Array;
 }
 
+/** Inserts a new thread; false when the id is taken (by anyone: the caller decides what to say). */
 export async function insertThread(
   trx: Trx,
   row: { id: string; seekerId: string; agencyId: string; topicId: string; counsellorId: string | null; status: ThreadStatus },
-): Promise<void> {
-  await trx
+): Promise<boolean> {
+  const inserted = await trx
     .insertInto('threads')
     // The first message is stored with it, so the thread starts at sequence number 1.
     .values({ ...row, lastSeq: 1, claimedAt: row.counsellorId ? new Date() : null })
-    .execute();
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Whether this seeker created the thread; the same query whether the id is someone else's or free. */
+export async function isSeekersThread(db: Db, threadId: string, seekerId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('threads')
+    .select('id')
+    .where('id', '=', threadId)
+    .where('seekerId', '=', seekerId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function insertEpoch(

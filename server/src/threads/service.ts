@@ -6,6 +6,8 @@ import type { AccessLogEntryView } from '../agencies/schemas.ts';
 import { fromB64, toB64 } from '../common/bytes.ts';
 import { publishAll, type Actor, type ServiceContext } from '../context.ts';
 import type { Trx } from '../db/schema.ts';
+import type { MessageRow } from '../messages/table.ts';
+import type { DomainEvent } from '../realtime/events.ts';
 import { Errors } from '../errors.ts';
 import { storeMessage } from '../messages/service.ts';
 import { notifyNewThread } from '../notifications/rules.ts';
@@ -108,33 +110,49 @@ export async function intake(ctx: ServiceContext, actor: Actor, input: IntakeInp
   return { ...routing, readers: await userKeysView(ctx, readers) };
 }
 
-/** Creates the thread, its epoch 0 and its first message in one transaction. */
+/** Thrown inside the creating transaction to roll back when the id is taken. */
+class ThreadIdTaken extends Error {}
+
+/**
+ * Creates the thread, its epoch 0 and its first message in one transaction.
+ *
+ * Someone else's thread id is not revealed: it goes through exactly the checks a fresh id does
+ * (routing, envelopes), so a request that a fresh id would refuse is refused the same way. Only
+ * a request that would create a thread learns that the id is taken (`THREAD_ID_TAKEN`, the same
+ * for every owner), which no unique id can avoid, and it costs a rate-limited, complete enquiry.
+ */
 export async function createThread(ctx: ServiceContext, actor: Actor, input: CreateThreadInput): Promise<ThreadDetailView> {
   const routing = await routeNewThread(ctx, actor, input);
-  const existing = await loadThreadForActor(ctx.db, actor.id, input.id);
-  if (existing) {
-    // A retried create returns what the first attempt stored; someone else's id is not revealed.
-    if (existing.seekerId !== actor.id) throw Errors.THREAD_NOT_FOUND();
-    return getThread(ctx, actor, input.id);
-  }
-  const { message, notifications } = await ctx.db.transaction().execute(async (trx) => {
-    const readers = await expectedReaders(trx, { seekerId: actor.id, ...routing });
-    if (readers.size < 2) throw Errors.AGENCY_HAS_NO_COUNSELLORS();
-    requireEnvelopesFor(readers, input.envelopes.map((envelope) => envelope.recipientId));
-    await repo.insertThread(trx, {
-      id: input.id,
-      seekerId: actor.id,
-      agencyId: routing.agencyId,
-      topicId: routing.topicId,
-      counsellorId: routing.counsellorId,
-      status: routing.status,
+  // A retried create returns what the first attempt stored.
+  if (await repo.isSeekersThread(ctx.db, input.id, actor.id)) return getThread(ctx, actor, input.id);
+  let created: { message: MessageRow; notifications: DomainEvent[] };
+  try {
+    created = await ctx.db.transaction().execute(async (trx) => {
+      const readers = await expectedReaders(trx, { seekerId: actor.id, ...routing });
+      if (readers.size < 2) throw Errors.AGENCY_HAS_NO_COUNSELLORS();
+      requireEnvelopesFor(readers, input.envelopes.map((envelope) => envelope.recipientId));
+      const inserted = await repo.insertThread(trx, {
+        id: input.id,
+        seekerId: actor.id,
+        agencyId: routing.agencyId,
+        topicId: routing.topicId,
+        counsellorId: routing.counsellorId,
+        status: routing.status,
+      });
+      if (!inserted) throw new ThreadIdTaken();
+      await repo.insertEpoch(trx, input.id, 0, 'created', actor.id, envelopeRows(input.envelopes));
+      const message = await storeMessage(trx, input.id, actor.id, { ...input.firstMessage, epoch: 0 }, 1);
+      if (!message) throw Errors.MESSAGE_DUPLICATE_ID();
+      const notifications = await notifyNewThread(trx, { id: input.id, seekerId: actor.id, ...routing });
+      return { message, notifications };
     });
-    await repo.insertEpoch(trx, input.id, 0, 'created', actor.id, envelopeRows(input.envelopes));
-    const message = await storeMessage(trx, input.id, actor.id, { ...input.firstMessage, epoch: 0 }, 1);
-    if (!message) throw Errors.MESSAGE_DUPLICATE_ID();
-    const notifications = await notifyNewThread(trx, { id: input.id, seekerId: actor.id, ...routing });
-    return { message, notifications };
-  });
+  } catch (error) {
+    if (!(error instanceof ThreadIdTaken)) throw error;
+    // A concurrent retry of the same create won the insert: answer like the retry it is.
+    if (await repo.isSeekersThread(ctx.db, input.id, actor.id)) return getThread(ctx, actor, input.id);
+    throw Errors.THREAD_ID_TAKEN();
+  }
+  const { message, notifications } = created;
   await publishAll(ctx, [
     {
       type: 'thread.created',

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 
-/** Where `npm run build:web` writes the web app. */
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** Where `npm run build:web` writes the web app; the same folder for the sources and the build in dist/. */
+export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
 /**
  * The page holds private keys, so only the app's own scripts may run: no inline script, no

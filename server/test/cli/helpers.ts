@@ -60,11 +60,19 @@ function serverEnv(dataDir: string, extra: Record<string, string>): NodeJS.Proce
   };
 }
 
-/** Starts `node --import tsx server/src/server.ts` and waits until it listens. */
-export async function startServerProcess(dataDir: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/server.ts'], {
+/**
+ * Starts `node --import tsx server/src/server.ts` and waits until it listens. `command` runs
+ * another entry instead, e.g. the production build `['dist/server/src/server.js']` in `cwd`.
+ */
+export async function startServerProcess(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  { command = ['--import', 'tsx', 'server/src/server.ts'], cwd }: { command?: string[]; cwd?: string } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, command, {
     env: serverEnv(dataDir, extra),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
   });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

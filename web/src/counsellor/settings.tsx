@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { useSession } from '../session/session.tsx';
+import { SessionsPanel } from '../session/sessions-panel.tsx';
 import { useT } from '../i18n/i18n.ts';
 import { AbsenceNoticeForm } from './absence-notice.tsx';
 import { PersonalLinks } from './personal-links.tsx';
@@ -55,6 +56,7 @@ export function CounsellorSettings() {
           <PersonalLinks />
         </>
       )}
+      <SessionsPanel />
     </section>
   );
 }

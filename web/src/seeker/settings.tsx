@@ -4,6 +4,7 @@ import { ConfirmDialog, ErrorText } from '../ui/components.tsx';
 import { useAction } from '../ui/hooks.ts';
 import { useT } from '../i18n/i18n.ts';
 import { useClient, useSession } from '../session/session.tsx';
+import { SessionsPanel } from '../session/sessions-panel.tsx';
 import { ResumeCodePanel } from './resume-code-panel.tsx';
 import { seekerError } from './seeker-errors.ts';
 import './seeker.css';
@@ -41,6 +42,7 @@ export function SeekerSettings() {
         <p class="hint">{me.isAnonymous ? t('settings.anonymousExplained') : t('settings.registeredExplained')}</p>
       </section>
       {me.isAnonymous && <ResumeCodePanel />}
+      <SessionsPanel />
       <section class="card danger-zone">
         <h2 id="delete-title">{t('settings.deleteTitle')}</h2>
         <p>{t('settings.deleteExplained')}</p>

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * Dependencies that a test owns and may kill, on free loopback ports, never the shared ones
+ * (a Postgres of its own: `helpers/postgres-process.ts`).
+ */
+
+/** The first port in the range that nothing listens on (the range keeps clear of other suites' random ports). */
+export async function freePort(from = 4701, to = 4720): Promise<number> {
+  // A random first try keeps two suites that start together from picking the same port.
+  const span = to - from + 1;
+  const offset = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = from + ((offset + i) % span);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+export interface OwnRedis {
+  url: string;
+  kill(): void;
+  /** Starts it again on the same port. */
+  restart(): Promise<void>;
+}
+
+/** A Redis without persistence on a free port. */
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Ready to accept connections')) resolve();
+      });
+      child.once('error', reject);
+    });
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill: () => child.kill('SIGKILL'),
+    restart: start,
+  };
+}
