@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import type { TestDatabase } from '../helpers/database.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startPostgresProcess, type PostgresProcess } from '../helpers/postgres-process.ts';
-import { freePort, startOwnRedis, type OwnRedis } from './own-processes.ts';
+import { freePort, startOwnRedis, type OwnRedis } from '../helpers/own-processes.ts';
 
 interface Probe {
   status: number;
@@ -146,7 +146,7 @@ describe.skipIf(!process.env.DATABASE_URL)('readiness while Redis is down', () =
   it('should report Redis, turn red when it dies and green when it is back', async () => {
     await readyzBecomes(server, 200);
     expect((await probe(server, '/readyz')).body.checks?.redis).toBe('ok');
-    redis.kill();
+    await redis.kill();
     const red = await readyzBecomes(server, 503);
     expect(red.body.message).toContain('redis down');
     await redis.restart();

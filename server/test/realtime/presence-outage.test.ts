@@ -1,45 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublicDirectory } from '../../../client-sdk/src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startOwnRedis, type OwnRedis } from '../helpers/own-processes.ts';
 import { rawSocket, waitFor } from '../helpers/realtime.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { buildWorld, type World } from '../helpers/world.ts';
 
 /** Issue 8, defect 6: while Redis was down, presence said `online=0` for a counsellor connected to the same instance. */
 const enabled = Boolean(process.env.DATABASE_URL);
-const PORT = 4401 + Math.floor(Math.random() * 4);
-
-function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('error', reject);
-  });
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return exited;
-}
-
 describe.skipIf(!enabled)('presence while Redis is down', () => {
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let database: TestDatabase;
   let a: TestServer;
   let b: TestServer;
   let world: World;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startOwnRedis({ from: 4401, to: 4404 });
     database = await createTestDatabase('postgres');
-    const env = { REDIS_URL: `redis://127.0.0.1:${PORT}` };
+    const env = { REDIS_URL: redis.url };
     a = await startServer('postgres', { database, env });
     b = await startServer('postgres', { database, env });
     world = await buildWorld(a);
@@ -48,7 +27,7 @@ describe.skipIf(!enabled)('presence while Redis is down', () => {
     await a?.close();
     await b?.close();
     await database?.drop();
-    if (redis) await stopRedis(redis);
+    await redis?.kill();
   });
 
   it('should count the counsellors connected to this instance, and those last seen on others, during and after a Redis outage', async () => {
@@ -62,7 +41,7 @@ describe.skipIf(!enabled)('presence while Redis is down', () => {
     watcher.socket.send(JSON.stringify({ type: 'presence.watch', agencyId: world.team.id }));
     await waitFor(() => watcher.frames.some((f) => f.type === 'presence'), 'first presence frame');
 
-    await stopRedis(redis);
+    await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Before: 0. Now A's own counsellor counts, and B's as Redis last reported it (until that would expire).
     expect(await presence(a)).toBe(2);
@@ -72,7 +51,7 @@ describe.skipIf(!enabled)('presence while Redis is down', () => {
     await waitFor(() => watcher.frames.some((f) => f.type === 'presence' && f.online === 3), 'watchers on A see the new counsellor');
     expect(await presence(a)).toBe(3);
 
-    redis = await startRedis();
+    await redis.restart();
     await waitFor(() => watcher.frames.some((f) => f.type === 'resync'), 'resync after Redis returns', 20_000);
     expect(await presence(a)).toBe(3);
     // A announces its counsellors to Redis again at once, so B counts the one who came during the outage.

@@ -1,38 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecryptedMessage } from '../../../client-sdk/src/index.ts';
 import { CounselClient } from '../../../client-sdk/src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startOwnRedis, type OwnRedis } from '../helpers/own-processes.ts';
 import { NodeWebSocket, waitFor } from '../helpers/realtime.ts';
 import { newSeeker, PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { buildWorld, type World } from '../helpers/world.ts';
 
 const enabled = Boolean(process.env.DATABASE_URL);
-const PORT = 46_000 + Math.floor(Math.random() * 1000);
-
-function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('error', reject);
-  });
-}
-
 describe.skipIf(!enabled)('Redis outage', () => {
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let database: TestDatabase;
   let a: TestServer;
   let b: TestServer;
   let world: World;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startOwnRedis({ from: 46_000, to: 46_999 });
     database = await createTestDatabase('postgres');
-    const env = { REDIS_URL: `redis://127.0.0.1:${PORT}` };
+    const env = { REDIS_URL: redis.url };
     a = await startServer('postgres', { database, env });
     b = await startServer('postgres', { database, env });
     world = await buildWorld(a);
@@ -41,7 +27,7 @@ describe.skipIf(!enabled)('Redis outage', () => {
     await a?.close();
     await b?.close();
     await database?.drop();
-    redis?.kill('SIGKILL');
+    await redis?.kill();
   });
 
   it('should keep sends durable while Redis is down and deliver everything after it returns', async () => {
@@ -59,14 +45,14 @@ describe.skipIf(!enabled)('Redis outage', () => {
     await seeker.sendMessage(thread.id, 'live 1');
     await waitFor(() => received.length === 1, 'live delivery before the outage');
 
-    redis.kill('SIGKILL');
+    await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Sending goes on: every message is acknowledged only after the Postgres commit.
     for (let i = 0; i < 5; i++) await seeker.sendMessage(thread.id, `during outage ${i}`);
     const stored = await seeker.history(thread.id);
     expect(stored.messages.map((m) => m.text).slice(-5)).toEqual([0, 1, 2, 3, 4].map((i) => `during outage ${i}`));
 
-    redis = await startRedis();
+    await redis.restart();
     // Connected clients are told to resync when Redis is back and catch up what they missed.
     await waitFor(() => received.length === 6, 'catch-up after Redis returns', 20_000);
     await seeker.sendMessage(thread.id, 'live again');

@@ -25,14 +25,15 @@ export async function freePort(from = 4701, to = 4720): Promise<number> {
 
 export interface OwnRedis {
   url: string;
-  kill(): void;
+  /** SIGKILL, as a crash; resolves when the process is gone. */
+  kill(): Promise<void>;
   /** Starts it again on the same port. */
   restart(): Promise<void>;
 }
 
-/** A Redis without persistence on a free port. */
-export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+/** A Redis without persistence on a free port of the range. */
+export async function startOwnRedis(ports: { from?: number; to?: number } = {}): Promise<OwnRedis> {
+  const port = await freePort(ports.from, ports.to);
   let child: ChildProcess;
   const start = () =>
     new Promise<void>((resolve, reject) => {
@@ -47,7 +48,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
-    kill: () => child.kill('SIGKILL'),
+    kill: () => {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      return exited;
+    },
     restart: start,
   };
 }
